@@ -1,0 +1,88 @@
+package io.micronet.shared.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The environment variables a node honours, each bound to one configuration key. Env wins over
+ * conf files. The README's configuration reference lists the same table.
+ */
+public final class EnvOverrides {
+
+  enum Kind { STRING, INT, LIST, BOOLEAN }
+
+  record Binding(String variable, String path, Kind kind) {
+  }
+
+  static final List<Binding> BINDINGS = List.of(
+    new Binding("MICRONET_HTTP_PORT", "http.port", Kind.INT),
+    new Binding("MICRONET_HTTP_BODY_LIMIT_BYTES", "http.bodyLimitBytes", Kind.INT),
+    new Binding("MICRONET_GRPC_PORT", "grpc.port", Kind.INT),
+    new Binding("MICRONET_DATA_DIR", "storage.dataDir", Kind.STRING),
+    new Binding("MICRONET_DB_URL", "storage.dbUrl", Kind.STRING),
+    new Binding("MICRONET_DB_POOL_SIZE", "storage.poolSize", Kind.INT),
+    new Binding("MICRONET_ADMIN_PASSWORD", "security.adminPassword", Kind.STRING),
+    new Binding("MICRONET_JWT_SECRET", "security.jwtSecret", Kind.STRING),
+    new Binding("MICRONET_CLUSTER_MEMBERS", "cluster.members", Kind.STRING),
+    new Binding("MICRONET_CLUSTER_NAME", "cluster.name", Kind.STRING),
+    new Binding("MICRONET_CLUSTER_CONFIG", "cluster.config", Kind.STRING),
+    new Binding("MICRONET_VERTICLES", "node.verticles", Kind.LIST),
+    new Binding("MICRONET_SHUTDOWN_GRACE_SECONDS", "node.shutdownGraceSeconds", Kind.INT),
+    new Binding("MICRONET_GATEWAY_INSTANCES", "gateway.instances", Kind.INT),
+    new Binding("MICRONET_RATE_LIMIT_RPS", "gateway.rateLimit.requestsPerSecond", Kind.INT),
+    new Binding("MICRONET_RATE_LIMIT_BURST", "gateway.rateLimit.burst", Kind.INT),
+    new Binding("MICRONET_TRUST_FORWARDED_FOR", "gateway.rateLimit.trustForwardedFor", Kind.BOOLEAN),
+    new Binding("MICRONET_BREAKER_MAX_FAILURES", "breaker.maxFailures", Kind.INT),
+    new Binding("MICRONET_BREAKER_TIMEOUT_MS", "breaker.callTimeoutMs", Kind.INT),
+    new Binding("MICRONET_BREAKER_RESET_MS", "breaker.resetTimeoutMs", Kind.INT),
+    new Binding("MICRONET_PRODUCTS_INSTANCES", "services.products.instances", Kind.INT)
+  );
+
+  private EnvOverrides() {
+  }
+
+  public static List<String> variables() {
+    return BINDINGS.stream().map(Binding::variable).toList();
+  }
+
+  static void apply(JsonObject config, Map<String, String> env) {
+    for (Binding binding : BINDINGS) {
+      String raw = env.get(binding.variable());
+      if (raw == null || raw.isBlank()) {
+        continue;
+      }
+      put(config, binding.path(), convert(binding, raw.trim()));
+    }
+  }
+
+  private static Object convert(Binding binding, String raw) {
+    return switch (binding.kind()) {
+      case STRING -> raw;
+      case LIST -> raw;
+      case BOOLEAN -> Boolean.parseBoolean(raw);
+      case INT -> {
+        try {
+          yield Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(binding.variable() + " must be a whole number, got '" + raw + "'");
+        }
+      }
+    };
+  }
+
+  private static void put(JsonObject config, String path, Object value) {
+    String[] parts = path.split("\\.");
+    JsonObject node = config;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonObject child = node.getJsonObject(parts[i]);
+      if (child == null) {
+        child = new JsonObject();
+        node.put(parts[i], child);
+      }
+      node = child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+}

@@ -1,0 +1,191 @@
+package io.micronet.shared.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's configuration: the defaults shipped in the jar ({@code conf/default.json}), then the
+ * JSON given with {@code -conf} (or by a test), then the environment variables of {@link EnvOverrides}.
+ * Validated once, at start, so a bad value stops the node with a clear message instead of failing later.
+ */
+public final class MicronetConfig {
+
+  private final JsonObject json;
+
+  private MicronetConfig(JsonObject json) {
+    this.json = json;
+  }
+
+  /** Defaults, then {@code given}, then the process environment. */
+  public static MicronetConfig load(JsonObject given) {
+    return load(given, System.getenv());
+  }
+
+  public static MicronetConfig load(JsonObject given, Map<String, String> env) {
+    JsonObject merged = deepMerge(defaults(), given == null ? new JsonObject() : given);
+    EnvOverrides.apply(merged, env);
+    MicronetConfig config = new MicronetConfig(merged);
+    config.validate();
+    return config;
+  }
+
+  /** Rebuilds a config that was already merged and validated (e.g. handed from the launcher to a verticle). */
+  public static MicronetConfig of(JsonObject merged) {
+    MicronetConfig config = new MicronetConfig(merged.copy());
+    config.validate();
+    return config;
+  }
+
+  public JsonObject json() {
+    return json.copy();
+  }
+
+  public JsonObject section(String name) {
+    JsonObject section = json.getJsonObject(name);
+    return section == null ? new JsonObject() : section;
+  }
+
+  public List<String> verticles() {
+    Object value = section("node").getValue("verticles");
+    if (value instanceof String s) {
+      return splitList(s);
+    }
+    List<String> names = new ArrayList<>();
+    ((JsonArray) value).forEach(v -> names.add(String.valueOf(v).trim()));
+    return names;
+  }
+
+  public int httpPort() {
+    return section("http").getInteger("port");
+  }
+
+  public String httpHost() {
+    return section("http").getString("host", "0.0.0.0");
+  }
+
+  public long bodyLimitBytes() {
+    return section("http").getLong("bodyLimitBytes");
+  }
+
+  public int grpcPort() {
+    return section("grpc").getInteger("port");
+  }
+
+  public String dataDir() {
+    return section("storage").getString("dataDir");
+  }
+
+  /** {@code postgresql://user:pass@host:port/db}, or null for the embedded database. */
+  public String dbUrl() {
+    String url = section("storage").getString("dbUrl");
+    return url == null || url.isBlank() ? null : url;
+  }
+
+  public int poolSize() {
+    return section("storage").getInteger("poolSize", 8);
+  }
+
+  public String jwtSecret() {
+    return section("security").getString("jwtSecret");
+  }
+
+  public List<String> clusterMembers() {
+    return splitList(section("cluster").getString("members"));
+  }
+
+  public String clusterName() {
+    return section("cluster").getString("name");
+  }
+
+  public String clusterConfigPath() {
+    return section("cluster").getString("config");
+  }
+
+  public long shutdownGraceMillis() {
+    return section("node").getLong("shutdownGraceSeconds", 20L) * 1000;
+  }
+
+  public int instancesOf(String service) {
+    if ("gateway".equals(service)) {
+      return section("gateway").getInteger("instances", 1);
+    }
+    JsonObject services = section("services");
+    JsonObject own = services.getJsonObject(service);
+    return own == null ? 1 : own.getInteger("instances", 1);
+  }
+
+  private void validate() {
+    if (verticles().isEmpty()) {
+      throw new IllegalArgumentException("node.verticles / MICRONET_VERTICLES must name at least one verticle");
+    }
+    requirePort("http.port", section("http").getValue("port"));
+    requirePort("grpc.port", section("grpc").getValue("port"));
+    requirePositive("http.bodyLimitBytes", section("http").getValue("bodyLimitBytes"));
+    requirePositive("breaker.maxFailures", section("breaker").getValue("maxFailures"));
+    requirePositive("breaker.callTimeoutMs", section("breaker").getValue("callTimeoutMs"));
+    requirePositive("breaker.resetTimeoutMs", section("breaker").getValue("resetTimeoutMs"));
+    requirePositive("gateway.rateLimit.requestsPerSecond", section("gateway").getJsonObject("rateLimit").getValue("requestsPerSecond"));
+    requirePositive("gateway.rateLimit.burst", section("gateway").getJsonObject("rateLimit").getValue("burst"));
+    if (dataDir() == null || dataDir().isBlank()) {
+      throw new IllegalArgumentException("storage.dataDir / MICRONET_DATA_DIR must not be empty");
+    }
+    if (dbUrl() != null) {
+      DbUrl.parse(dbUrl());
+    }
+    if (clusterMembers().isEmpty()) {
+      throw new IllegalArgumentException("cluster.members / MICRONET_CLUSTER_MEMBERS must name at least one address");
+    }
+  }
+
+  private static void requirePort(String key, Object value) {
+    if (!(value instanceof Number n) || n.intValue() < 0 || n.intValue() > 65535) {
+      throw new IllegalArgumentException(key + " must be a port number (0-65535), got " + value);
+    }
+  }
+
+  private static void requirePositive(String key, Object value) {
+    if (!(value instanceof Number n) || n.doubleValue() <= 0) {
+      throw new IllegalArgumentException(key + " must be a positive number, got " + value);
+    }
+  }
+
+  static List<String> splitList(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  static JsonObject defaults() {
+    try (InputStream in = MicronetConfig.class.getClassLoader().getResourceAsStream("conf/default.json")) {
+      if (in == null) {
+        throw new IllegalStateException("conf/default.json is missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read conf/default.json", e);
+    }
+  }
+
+  /** Objects merge key by key; any other value (arrays included) replaces the default. */
+  static JsonObject deepMerge(JsonObject base, JsonObject over) {
+    JsonObject result = base.copy();
+    for (String key : over.fieldNames()) {
+      Object value = over.getValue(key);
+      if (value instanceof JsonObject o && result.getValue(key) instanceof JsonObject b) {
+        result.put(key, deepMerge(b, o));
+      } else {
+        result.put(key, value);
+      }
+    }
+    return result;
+  }
+}

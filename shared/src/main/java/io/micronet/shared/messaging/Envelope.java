@@ -1,0 +1,25 @@
+package io.micronet.shared.messaging;
+
+/**
+ * The one convention for every service action on the event bus.
+ * <p>
+ * Request: headers {@link #ACTION}, {@link #REQUEST_ID}, {@link #CALLER_ID}, {@link #CALLER_ROLE},
+ * {@link #IDEMPOTENCY_KEY}; body {@code {"params":{…path…},"query":{…},"body":…}}.
+ * Reply: the JSON result, with header {@link #STATUS} when it is not 200. Failure: see {@link ServiceException}.
+ */
+public final class Envelope {
+
+  public static final String ACTION = "action";
+  public static final String REQUEST_ID = "x-request-id";
+  public static final String CALLER_ID = "x-caller-id";
+  public static final String CALLER_ROLE = "x-caller-role";
+  public static final String IDEMPOTENCY_KEY = "idempotency-key";
+  public static final String STATUS = "status";
+
+  public static final String PARAMS = "params";
+  public static final String QUERY = "query";
+  public static final String BODY = "body";
+
+  private Envelope() {
+  }
+}

@@ -1,0 +1,97 @@
+package io.micronet.shared.service;
+
+import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.discovery.InstanceRecords;
+import io.micronet.shared.discovery.NodeIdentity;
+import io.micronet.shared.discovery.RecordPublisher;
+import io.micronet.shared.messaging.ActionDispatcher;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.servicediscovery.ServiceDiscovery;
+
+import java.util.UUID;
+
+/**
+ * What every event-bus service instance does the same way: listen on its own address, publish its
+ * discovery record (and keep it fresh), and on stop remove the record first, then let the requests
+ * already received finish before the resources close. Subclasses only build their actions.
+ */
+public abstract class ServiceVerticle extends VerticleBase {
+
+  private static final long DRAIN_POLL_MS = 25;
+
+  protected MicronetConfig micronetConfig;
+  private String instanceId;
+  private ServiceDiscovery discovery;
+  private RecordPublisher publisher;
+  private ActionDispatcher dispatcher;
+  private MessageConsumer<Object> consumer;
+
+  /** The service name clients and the gateway use: {@code products}, {@code users} … */
+  protected abstract String serviceName();
+
+  /** Opens what the service needs (storage, clients) and returns its actions. */
+  protected abstract Future<ActionDispatcher> createActions();
+
+  /** Closes what {@link #createActions()} opened; called after in-flight requests have drained. */
+  protected Future<?> closeResources() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> start() {
+    micronetConfig = MicronetConfig.of(config());
+    instanceId = serviceName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String address = InstanceRecords.address(serviceName(), instanceId);
+    discovery = ServiceDiscovery.create(vertx);
+    long republishMs = micronetConfig.section("discovery").getLong("republishSeconds", 10L) * 1000;
+    publisher = new RecordPublisher(vertx, discovery, republishMs);
+    return createActions()
+      .compose(actions -> {
+        dispatcher = actions;
+        consumer = vertx.eventBus().consumer(address, actions);
+        // the record goes out only once the consumer is known cluster-wide
+        return consumer.completion();
+      })
+      .compose(v -> publisher.publish(InstanceRecords.eventBusInstance(
+        serviceName(), instanceId, NodeIdentity.nodeId(vertx), address, version())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    long graceMs = micronetConfig.shutdownGraceMillis();
+    return publisher.unpublish()
+      .compose(v -> drain(System.currentTimeMillis() + graceMs))
+      .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+      .compose(v -> closeResources())
+      .eventually(() -> {
+        discovery.close();
+        return Future.succeededFuture();
+      });
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  private Future<Void> drain(long deadline) {
+    Promise<Void> drained = Promise.promise();
+    poll(drained, deadline);
+    return drained.future();
+  }
+
+  private void poll(Promise<Void> drained, long deadline) {
+    if (dispatcher == null || dispatcher.inFlight() == 0 || System.currentTimeMillis() >= deadline) {
+      drained.complete();
+    } else {
+      vertx.setTimer(DRAIN_POLL_MS, id -> poll(drained, deadline));
+    }
+  }
+
+  private String version() {
+    String version = getClass().getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+}

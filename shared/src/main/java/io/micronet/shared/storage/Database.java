@@ -1,0 +1,61 @@
+package io.micronet.shared.storage;
+
+import io.micronet.shared.config.DbUrl;
+import io.micronet.shared.config.MicronetConfig;
+import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCConnectOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The SQL pool of a stateful service: PostgreSQL when {@code MICRONET_DB_URL} is set, otherwise the
+ * embedded H2 database in the data dir. Repositories write one SQL dialect (the common subset, through
+ * SQL templates) and run unchanged on both.
+ */
+public final class Database {
+
+  private Database() {
+  }
+
+  public static Pool pool(Vertx vertx, MicronetConfig config) {
+    PoolOptions poolOptions = new PoolOptions().setMaxSize(config.poolSize());
+    String url = config.dbUrl();
+    return url != null ? postgres(vertx, DbUrl.parse(url), poolOptions) : embedded(vertx, config.dataDir(), poolOptions);
+  }
+
+  public static boolean isEmbedded(MicronetConfig config) {
+    return config.dbUrl() == null;
+  }
+
+  static Pool postgres(Vertx vertx, DbUrl url, PoolOptions poolOptions) {
+    PgConnectOptions connect = new PgConnectOptions()
+      .setHost(url.host())
+      .setPort(url.port())
+      .setDatabase(url.database())
+      .setUser(url.user())
+      .setPassword(url.password())
+      .setCachePreparedStatements(true);
+    return PgBuilder.pool().with(poolOptions).connectingTo(connect).using(vertx).build();
+  }
+
+  static Pool embedded(Vertx vertx, String dataDir, PoolOptions poolOptions) {
+    Path dir = Path.of(dataDir).toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create the data dir " + dir + ": " + e.getMessage());
+    }
+    // PostgreSQL mode and lower-case names keep one dialect for both engines; WRITE_DELAY=0 writes every
+    // commit to the file before the commit returns, so an acknowledged write survives kill -9.
+    String jdbcUrl = "jdbc:h2:file:" + dir.resolve("micronet")
+      + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+    JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl(jdbcUrl).setUser("micronet").setPassword("");
+    return JDBCPool.pool(vertx, connect, poolOptions);
+  }
+}

@@ -1,0 +1,65 @@
+package io.micronet.shared.storage;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * Brings a service's schema up to date at start: each migration is a list of statements, applied once,
+ * in order, and recorded in {@code schema_migrations}. Statements are written to be idempotent
+ * ({@code IF NOT EXISTS}) so that two nodes starting together on one PostgreSQL cannot break each other.
+ */
+public final class Migrations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  private Migrations() {
+  }
+
+  public static Future<Void> apply(Pool pool, String service, List<List<String>> migrations) {
+    return pool.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
+        + "service VARCHAR(64) NOT NULL, version INTEGER NOT NULL, applied_at BIGINT NOT NULL, "
+        + "PRIMARY KEY (service, version))").execute()
+      .compose(v -> appliedVersion(pool, service))
+      .compose(current -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = current; i < migrations.size(); i++) {
+          int version = i + 1;
+          List<String> statements = migrations.get(i);
+          chain = chain.compose(v -> applyOne(pool, service, version, statements));
+        }
+        return chain;
+      });
+  }
+
+  private static Future<Integer> appliedVersion(SqlClient client, String service) {
+    return SqlTemplate.forQuery(client, "SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations WHERE service = #{service}")
+      .execute(Map.of("service", service))
+      .map(rows -> ((Number) rows.iterator().next().getValue(0)).intValue());
+  }
+
+  private static Future<Void> applyOne(Pool pool, String service, int version, List<String> statements) {
+    return pool.<Void>withTransaction(conn -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (String sql : statements) {
+          chain = chain.compose(v -> conn.query(sql).execute().mapEmpty());
+        }
+        return chain.compose(v -> SqlTemplate.forUpdate(conn,
+            "INSERT INTO schema_migrations (service, version, applied_at) VALUES (#{service}, #{version}, #{at})")
+          .execute(Map.of("service", service, "version", version, "at", System.currentTimeMillis()))
+          .mapEmpty());
+      })
+      .onSuccess(v -> LOG.info("schema migrated", kv("service", service), kv("version", version)))
+      // a node starting at the same moment may have recorded this version first: that is success too
+      .recover(e -> appliedVersion(pool, service)
+        .compose(applied -> applied >= version ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(e)));
+  }
+}

@@ -1,0 +1,11 @@
+package io.micronet.gateway;
+
+/** Who may call a route. */
+public enum Access {
+  /** anyone, no token needed */
+  PUBLIC,
+  /** any signed-in caller */
+  ANY_ROLE,
+  /** managers only */
+  MANAGER
+}

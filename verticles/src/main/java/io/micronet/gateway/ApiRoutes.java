@@ -1,0 +1,39 @@
+package io.micronet.gateway;
+
+import io.vertx.core.http.HttpMethod;
+
+import java.util.List;
+
+import static io.micronet.gateway.Access.MANAGER;
+import static io.micronet.gateway.Access.PUBLIC;
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
+
+/**
+ * The REST surface the gateway owns (CONTRACT.md), one line per operation: the services themselves
+ * only see actions. Paths use Vert.x Web's {@code :param} syntax.
+ */
+public final class ApiRoutes {
+
+  public static final List<ApiRoute> ALL = List.of(
+    route(GET, "/api/products", "products", "list", PUBLIC),
+    route(POST, "/api/products", "products", "create", MANAGER),
+    route(GET, "/api/products/:id", "products", "get", PUBLIC),
+    route(PUT, "/api/products/:id", "products", "update", MANAGER),
+    route(DELETE, "/api/products/:id", "products", "delete", MANAGER),
+    route(POST, "/api/products/:id/stock", "products", "adjustStock", MANAGER)
+  );
+
+  private ApiRoutes() {
+  }
+
+  public static List<String> services() {
+    return ALL.stream().map(ApiRoute::service).distinct().sorted().toList();
+  }
+
+  private static ApiRoute route(HttpMethod method, String path, String service, String action, Access access) {
+    return new ApiRoute(method, path, service, action, access);
+  }
+}

@@ -1,0 +1,217 @@
+package io.micronet.gateway;
+
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.security.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * The gateway's router: request id and log, rate limit, body limit, then each {@link ApiRoutes} entry
+ * (access check → {@link ServiceRouter}), plain HTTP services under {@code /api/<service>/…}, the
+ * gateway's own endpoints, the static page, and JSON errors for everything that goes wrong.
+ */
+final class GatewayRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
+
+  private final Vertx vertx;
+  private final UpstreamDirectory directory;
+  private final ServiceRouter serviceRouter;
+  private final AccessGuard guard;
+  private final RateLimiter rateLimiter;
+  private final boolean trustForwardedFor;
+  private final long bodyLimit;
+  private final Handler<RoutingContext> metricsHandler;
+
+  GatewayRoutes(Vertx vertx, UpstreamDirectory directory, ServiceRouter serviceRouter, AccessGuard guard,
+                RateLimiter rateLimiter, boolean trustForwardedFor, long bodyLimit, Handler<RoutingContext> metricsHandler) {
+    this.vertx = vertx;
+    this.directory = directory;
+    this.serviceRouter = serviceRouter;
+    this.guard = guard;
+    this.rateLimiter = rateLimiter;
+    this.trustForwardedFor = trustForwardedFor;
+    this.bodyLimit = bodyLimit;
+    this.metricsHandler = metricsHandler;
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(RequestLog::handle);
+    router.route().handler(this::rateLimit);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/status").handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
+    router.get("/metrics").handler(this::loopbackOnly).handler(metricsHandler);
+    router.get("/api/services").handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), Access.MANAGER)
+      .onSuccess(caller -> json(ctx, 200, StatusReport.instances(directory)))
+      .onFailure(e -> fail(ctx, e)));
+
+    for (ApiRoute route : ApiRoutes.ALL) {
+      router.route(route.method(), route.path()).handler(ctx -> forward(ctx, route));
+    }
+    router.route("/api/:service/*").handler(this::forwardToHttpService);
+    router.route("/api/:service").handler(this::forwardToHttpService);
+
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true));
+
+    router.errorHandler(400, ctx -> errorFromRouter(ctx, ErrorCode.BAD_REQUEST, "malformed request"));
+    router.errorHandler(404, ctx -> errorFromRouter(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> errorFromRouter(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+      ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> errorFromRouter(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than " + bodyLimit + " bytes"));
+    router.errorHandler(500, this::internalError);
+    return router;
+  }
+
+  private void forward(RoutingContext ctx, ApiRoute route) {
+    Future<Caller> caller = guard.check(ctx.request().getHeader("Authorization"), route.access());
+    caller.compose(who -> {
+        GatewayRequest request = new GatewayRequest(route.method(), route.service(), route.action(), null,
+          pathParams(ctx), query(ctx), jsonBody(ctx), null, null, ctx.get(RequestLog.REQUEST_ID), who,
+          ctx.request().getHeader("Idempotency-Key"));
+        return serviceRouter.route(request);
+      })
+      .onSuccess(reply -> write(ctx, reply))
+      .onFailure(e -> fail(ctx, e));
+  }
+
+  /** Services registered as plain HTTP endpoints are proxied below {@code /api/<service>}. */
+  private void forwardToHttpService(RoutingContext ctx) {
+    String service = ctx.pathParam("service");
+    boolean http = directory.instances(service).stream().anyMatch(u -> u.kind() == Upstream.Kind.HTTP);
+    if (!http) {
+      ctx.next();
+      return;
+    }
+    String prefix = "/api/" + service;
+    String below = ctx.request().path().substring(Math.min(prefix.length(), ctx.request().path().length()));
+    Buffer raw = ctx.body().buffer();
+    guard.check(ctx.request().getHeader("Authorization"), Access.PUBLIC)
+      .compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
+        below.isEmpty() ? "/" : below, new JsonObject(), query(ctx), null, raw, ctx.request().getHeader("Content-Type"),
+        ctx.get(RequestLog.REQUEST_ID), who, ctx.request().getHeader("Idempotency-Key"))))
+      .onSuccess(reply -> write(ctx, reply))
+      .onFailure(e -> fail(ctx, e));
+  }
+
+  private void rateLimit(RoutingContext ctx) {
+    RateLimiter.Decision decision = rateLimiter.tryAcquire(clientKey(ctx));
+    if (decision.allowed()) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+    HttpErrors.write(ctx, new ServiceException(ErrorCode.RATE_LIMITED,
+      "too many requests; retry in " + decision.retryAfterSeconds() + " s"));
+  }
+
+  private String clientKey(RoutingContext ctx) {
+    if (trustForwardedFor) {
+      String forwarded = ctx.request().getHeader("X-Forwarded-For");
+      if (forwarded != null && !forwarded.isBlank()) {
+        return forwarded.split(",")[0].strip();
+      }
+    }
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+  }
+
+  private void loopbackOnly(RoutingContext ctx) {
+    String host = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().host();
+    if (host.equals("127.0.0.1") || host.startsWith("127.") || host.equals("0:0:0:0:0:0:0:1") || host.equals("::1")) {
+      ctx.next();
+    } else {
+      HttpErrors.write(ctx, ErrorCode.FORBIDDEN, "metrics are served to loopback clients only");
+    }
+  }
+
+  private static JsonObject pathParams(RoutingContext ctx) {
+    JsonObject params = new JsonObject();
+    ctx.pathParams().forEach(params::put);
+    return params;
+  }
+
+  private static JsonObject query(RoutingContext ctx) {
+    JsonObject query = new JsonObject();
+    for (Map.Entry<String, String> entry : ctx.queryParams()) {
+      if (!query.containsKey(entry.getKey())) {
+        query.put(entry.getKey(), entry.getValue());
+      }
+    }
+    return query;
+  }
+
+  /** The JSON body, or null when there is none; 415 for another media type, 400 for malformed JSON. */
+  private static Object jsonBody(RoutingContext ctx) {
+    Buffer buffer = ctx.body().buffer();
+    if (buffer == null || buffer.length() == 0) {
+      return null;
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && !type.toLowerCase().contains("json")) {
+      throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
+    }
+    try {
+      return Json.decodeValue(buffer);
+    } catch (DecodeException e) {
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON");
+    }
+  }
+
+  private static void write(RoutingContext ctx, UpstreamReply reply) {
+    ctx.put(RequestLog.INSTANCE, reply.instanceId());
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(reply.status());
+    if (reply.status() == 204) {
+      ctx.response().end();
+    } else {
+      ctx.response().putHeader("Content-Type", reply.contentType()).end(reply.body());
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", UpstreamClient.JSON).end(body.toBuffer());
+  }
+
+  private static void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof UpstreamFailure upstream) {
+      write(ctx, upstream.reply());
+    } else if (failure instanceof ServiceException known) {
+      HttpErrors.write(ctx, known);
+    } else {
+      LOG.error("gateway failure", kv("requestId", ctx.get(RequestLog.REQUEST_ID)), kv("path", ctx.request().path()), failure);
+      HttpErrors.write(ctx, ErrorCode.INTERNAL_ERROR, "the gateway failed to handle the request");
+    }
+  }
+
+  private static void errorFromRouter(RoutingContext ctx, ErrorCode code, String message) {
+    if (ctx.failure() instanceof ServiceException known) {
+      HttpErrors.write(ctx, known);
+    } else {
+      HttpErrors.write(ctx, code, message);
+    }
+  }
+
+  private void internalError(RoutingContext ctx) {
+    fail(ctx, ctx.failure() == null ? new IllegalStateException("unknown failure") : ctx.failure());
+  }
+}

@@ -1,0 +1,90 @@
+package io.micronet.gateway;
+
+import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.resilience.BreakerPolicy;
+import io.micronet.shared.security.Tokens;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.servicediscovery.ServiceDiscovery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/** Wiring only: discovery view, breakers, the router ({@link GatewayRoutes}) and the HTTP server. */
+public class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private MicronetConfig config;
+  private ServiceDiscovery discovery;
+  private UpstreamDirectory directory;
+  private WebClient webClient;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    config = MicronetConfig.of(config());
+    BreakerPolicy breakerPolicy = BreakerPolicy.from(config.section("breaker"));
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    discovery = ServiceDiscovery.create(vertx);
+    directory = new UpstreamDirectory(vertx, discovery, breakerPolicy, registry);
+    webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
+    UpstreamClient client = new UpstreamClient(vertx, webClient, breakerPolicy.callTimeoutMs());
+    JsonObject gateway = config.section("gateway");
+    JsonObject rateLimit = gateway.getJsonObject("rateLimit");
+    ServiceRouter serviceRouter = new ServiceRouter(directory, client, gateway.getBoolean("retryIdempotent", true));
+    RateLimiter rateLimiter = new RateLimiter(rateLimit.getLong("requestsPerSecond"), rateLimit.getLong("burst"));
+    long refreshMs = config.section("discovery").getLong("refreshSeconds", 5L) * 1000;
+
+    return Future.all(directory.start(refreshMs), Tokens.load(vertx, config))
+      .compose(ready -> {
+        Tokens tokens = ready.resultAt(1);
+        Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(tokens), rateLimiter,
+          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler()).router();
+        server = vertx.createHttpServer(new HttpServerOptions()
+          .setHost(config.httpHost())
+          .setPort(config.httpPort())
+          .setCompressionSupported(true));
+        return server.requestHandler(router).listen();
+      })
+      .onSuccess(s -> LOG.info("gateway listening", kv("port", s.actualPort())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    // stop accepting, let in-flight requests finish (bounded), then drop the view
+    Future<Void> drained = server == null ? Future.succeededFuture()
+      : server.shutdown(config.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
+    return drained.eventually(() -> directory.stop()).eventually(() -> {
+      webClient.close();
+      discovery.close();
+      return Future.succeededFuture();
+    });
+  }
+
+  private static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metricsHandler() {
+    if (BackendRegistries.getDefaultNow() == null) {
+      return ctx -> HttpErrors.write(ctx, new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "metrics are not enabled on this node"));
+    }
+    return PrometheusScrapingHandler.create();
+  }
+
+  /** The port actually bound (tests start gateways on port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

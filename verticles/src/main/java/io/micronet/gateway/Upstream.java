@@ -1,0 +1,97 @@
+package io.micronet.gateway;
+
+import io.micronet.shared.discovery.InstanceRecords;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.json.JsonObject;
+import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.types.HttpEndpoint;
+
+/**
+ * One instance of a service as the gateway sees it: where it lives (an event-bus address, or an
+ * HTTP endpoint) and the breaker that guards calls to it.
+ */
+public final class Upstream {
+
+  public enum Kind { EVENT_BUS, HTTP }
+
+  private final String service;
+  private final String instanceId;
+  private final String nodeId;
+  private final Kind kind;
+  private final JsonObject location;
+  private final String version;
+  private final CircuitBreaker breaker;
+
+  Upstream(Record record, CircuitBreaker breaker) {
+    this.service = record.getName();
+    this.instanceId = InstanceRecords.instanceId(record);
+    this.nodeId = InstanceRecords.nodeId(record);
+    this.kind = HttpEndpoint.TYPE.equals(record.getType()) ? Kind.HTTP : Kind.EVENT_BUS;
+    this.location = record.getLocation() == null ? new JsonObject() : record.getLocation().copy();
+    this.version = record.getMetadata() == null ? null : record.getMetadata().getString(InstanceRecords.VERSION);
+    this.breaker = breaker;
+  }
+
+  /** Whether a record is one the gateway can route to. */
+  static boolean isRoutable(Record record) {
+    return InstanceRecords.EVENT_BUS_ACTIONS.equals(record.getType()) || HttpEndpoint.TYPE.equals(record.getType());
+  }
+
+  public String service() {
+    return service;
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String address() {
+    return location.getString(InstanceRecords.ENDPOINT);
+  }
+
+  public String host() {
+    return location.getString("host");
+  }
+
+  public int port() {
+    return location.getInteger("port", 80);
+  }
+
+  public String root() {
+    String root = location.getString("root", "");
+    return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  public CircuitBreakerState breakerState() {
+    return breaker.state();
+  }
+
+  public boolean available() {
+    return breaker.state() != CircuitBreakerState.OPEN;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("id", instanceId)
+      .put("service", service)
+      .put("node", nodeId)
+      .put("address", kind == Kind.EVENT_BUS ? address() : "http://" + host() + ":" + port() + root())
+      .put("kind", kind == Kind.EVENT_BUS ? "event-bus" : "http")
+      .put("version", version)
+      .put("health", available() ? "UP" : "DOWN")
+      .put("breaker", breaker.state().name());
+  }
+}

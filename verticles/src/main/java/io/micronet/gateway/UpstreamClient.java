@@ -1,0 +1,107 @@
+package io.micronet.gateway;
+
+import io.micronet.shared.messaging.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+
+import java.util.Map;
+
+/**
+ * Sends one request to one instance through that instance's breaker. Client errors (4xx) are answers,
+ * not failures: only server errors, timeouts and unreachable instances count against the breaker.
+ */
+public class UpstreamClient {
+
+  static final String JSON = "application/json";
+
+  private final Vertx vertx;
+  private final WebClient webClient;
+  private final long timeoutMs;
+
+  public UpstreamClient(Vertx vertx, WebClient webClient, long timeoutMs) {
+    this.vertx = vertx;
+    this.webClient = webClient;
+    this.timeoutMs = timeoutMs;
+  }
+
+  public Future<UpstreamReply> call(Upstream upstream, GatewayRequest request) {
+    return upstream.breaker().<UpstreamReply>execute(promise -> send(upstream, request).onComplete(promise))
+      .map(reply -> reply.from(upstream.instanceId()));
+  }
+
+  private Future<UpstreamReply> send(Upstream upstream, GatewayRequest request) {
+    return upstream.kind() == Upstream.Kind.EVENT_BUS ? overEventBus(upstream, request) : overHttp(upstream, request);
+  }
+
+  private Future<UpstreamReply> overEventBus(Upstream upstream, GatewayRequest request) {
+    return vertx.eventBus().request(upstream.address(), request.envelope(), request.deliveryOptions(timeoutMs))
+      .transform(ar -> ar.succeeded() ? Future.succeededFuture(answer(ar.result())) : failureOrAnswer(ar.cause()));
+  }
+
+  private static UpstreamReply answer(Message<Object> message) {
+    String status = message.headers().get(Envelope.STATUS);
+    Object body = message.body();
+    Buffer buffer = body == null ? Buffer.buffer()
+      : body instanceof JsonObject json ? json.toBuffer()
+      : body instanceof JsonArray array ? array.toBuffer()
+      : Json.encodeToBuffer(body);
+    return new UpstreamReply(status == null ? 200 : Integer.parseInt(status), buffer, JSON, null);
+  }
+
+  private static Future<UpstreamReply> failureOrAnswer(Throwable cause) {
+    if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      UpstreamReply answer = new UpstreamReply(reply.failureCode(), Buffer.buffer(String.valueOf(reply.getMessage())), JSON, null);
+      if (reply.failureCode() >= 400 && reply.failureCode() < 500) {
+        return Future.succeededFuture(answer);
+      }
+      return Future.failedFuture(new UpstreamFailure(answer));
+    }
+    return Future.failedFuture(cause);
+  }
+
+  private Future<UpstreamReply> overHttp(Upstream upstream, GatewayRequest request) {
+    HttpRequest<Buffer> http = webClient.request(request.method(), upstream.port(), upstream.host(),
+        upstream.root() + request.pathBelowService())
+      .timeout(timeoutMs)
+      .putHeader(Envelope.REQUEST_ID, request.requestId());
+    for (Map.Entry<String, Object> param : request.query()) {
+      http.addQueryParam(param.getKey(), String.valueOf(param.getValue()));
+    }
+    if (request.caller() != null) {
+      http.putHeader(Envelope.CALLER_ID, request.caller().id()).putHeader(Envelope.CALLER_ROLE, request.caller().role());
+    }
+    if (request.idempotencyKey() != null) {
+      http.putHeader("Idempotency-Key", request.idempotencyKey());
+    }
+    Future<HttpResponse<Buffer>> sent;
+    if (request.rawBody() != null && request.rawBody().length() > 0) {
+      if (request.contentType() != null) {
+        http.putHeader("Content-Type", request.contentType());
+      }
+      sent = http.sendBuffer(request.rawBody());
+    } else {
+      sent = http.send();
+    }
+    return sent.compose(response -> {
+      UpstreamReply reply = new UpstreamReply(response.statusCode(),
+        response.body() == null ? Buffer.buffer() : response.body(), contentType(response.headers()), null);
+      return response.statusCode() >= 500 ? Future.failedFuture(new UpstreamFailure(reply)) : Future.succeededFuture(reply);
+    });
+  }
+
+  private static String contentType(MultiMap headers) {
+    String type = headers.get("Content-Type");
+    return type == null ? JSON : type;
+  }
+}

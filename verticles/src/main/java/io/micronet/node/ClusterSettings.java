@@ -1,0 +1,52 @@
+package io.micronet.node;
+
+import com.hazelcast.config.ClasspathXmlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import io.micronet.shared.config.MicronetConfig;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The Hazelcast configuration of a node: {@code conf/cluster.xml} (the file if it exists, else the copy
+ * in the jar), then the member list and cluster name from the MicroNet config, TCP-IP join only.
+ */
+final class ClusterSettings {
+
+  private ClusterSettings() {
+  }
+
+  static Config hazelcastConfig(MicronetConfig config) {
+    Config hazelcast = load(System.getProperty("vertx.hazelcast.config", config.clusterConfigPath()));
+    hazelcast.setClusterName(config.clusterName());
+    JoinConfig join = hazelcast.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(config.clusterMembers());
+    return hazelcast;
+  }
+
+  /** Binds Hazelcast to the address given with {@code -cluster-host}, so both transports use the same interface. */
+  static void bindTo(Config hazelcast, String host, String publicHost) {
+    if (host != null && !host.isBlank() && !"0.0.0.0".equals(host)) {
+      hazelcast.setProperty("hazelcast.local.localAddress", host);
+    }
+    if (publicHost != null && !publicHost.isBlank()) {
+      hazelcast.getNetworkConfig().setPublicAddress(publicHost);
+    }
+  }
+
+  private static Config load(String path) {
+    try {
+      if (path != null && Files.isRegularFile(Path.of(path))) {
+        return new FileSystemXmlConfig(path);
+      }
+      return new ClasspathXmlConfig("conf/cluster.xml");
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("cannot read the Hazelcast configuration " + path);
+    }
+  }
+}

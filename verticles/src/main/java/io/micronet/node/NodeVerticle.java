@@ -1,0 +1,144 @@
+package io.micronet.node;
+
+import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.discovery.NodeIdentity;
+import io.micronet.shared.discovery.RecordReaper;
+import io.micronet.shared.storage.Database;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.servicediscovery.ServiceDiscovery;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * The node agent: deploys the verticles this node is configured to run, reaps the discovery records
+ * of nodes that left the cluster, and on shutdown drains in order — the gateway first (it finishes the
+ * requests it holds), then the services (they unpublish, then finish theirs).
+ */
+public class NodeVerticle extends VerticleBase {
+
+  /** Local address the launcher's shutdown hook asks to drain the node before Vert.x closes. */
+  public static final String DRAIN_ADDRESS = "micronet.node.drain";
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
+
+  private final Map<String, String> deployments = new LinkedHashMap<>();
+  private MicronetConfig config;
+  private ServiceDiscovery discovery;
+  private RecordReaper reaper;
+  private UUID membershipListener;
+  private long reapTimer = -1;
+  private MessageConsumer<Object> drainConsumer;
+
+  @Override
+  public Future<?> start() {
+    config = MicronetConfig.load(config());
+    List<String> unknown = config.verticles().stream().filter(name -> !VerticleCatalog.VERTICLES.containsKey(name)).toList();
+    if (!unknown.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException("unknown verticle(s) " + unknown
+        + " in node.verticles / MICRONET_VERTICLES; this node offers " + VerticleCatalog.VERTICLES.keySet()));
+    }
+    warnAboutEmbeddedStorage();
+    drainConsumer = vertx.eventBus().localConsumer(DRAIN_ADDRESS, message -> drain().onComplete(ar -> message.reply(null)));
+    startReaper();
+    Future<Void> chain = Future.succeededFuture();
+    for (String name : VerticleCatalog.VERTICLES.keySet()) {
+      if (config.verticles().contains(name)) {
+        chain = chain.compose(v -> deploy(name));
+      }
+    }
+    return chain.onSuccess(v -> LOG.info("node started", kv("nodeId", NodeIdentity.nodeId(vertx)),
+      kv("clustered", vertx.isClustered()), kv("verticles", String.join(",", deployments.keySet()))));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(reapTimer);
+    if (membershipListener != null) {
+      hazelcast().getHazelcastInstance().getCluster().removeMembershipListener(membershipListener);
+    }
+    if (discovery != null) {
+      discovery.close();
+    }
+    return drainConsumer.unregister();
+  }
+
+  private Future<Void> deploy(String name) {
+    DeploymentOptions options = new DeploymentOptions().setConfig(config.json()).setInstances(config.instancesOf(name));
+    return vertx.deployVerticle(VerticleCatalog.VERTICLES.get(name), options)
+      .onSuccess(id -> deployments.put(name, id))
+      .mapEmpty();
+  }
+
+  /** Gateway first, then the services, each undeployed once; safe to call twice. */
+  Future<Void> drain() {
+    List<String> order = new ArrayList<>();
+    if (deployments.containsKey("gateway")) {
+      order.add("gateway");
+    }
+    deployments.keySet().stream().filter(name -> !"gateway".equals(name)).forEach(order::add);
+    Future<Void> chain = Future.succeededFuture();
+    for (String name : order) {
+      chain = chain.compose(v -> {
+        String id = deployments.remove(name);
+        return id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id).recover(e -> Future.succeededFuture());
+      });
+    }
+    return chain.onSuccess(v -> LOG.info("node drained"));
+  }
+
+  private void startReaper() {
+    if (!vertx.isClustered()) {
+      return;
+    }
+    discovery = ServiceDiscovery.create(vertx);
+    reaper = new RecordReaper(vertx, discovery);
+    long intervalMs = config.section("discovery").getLong("reapIntervalSeconds", 5L) * 1000;
+    reapTimer = vertx.setPeriodic(intervalMs, id -> reap());
+    if (NodeIdentity.clusterManager(vertx) instanceof HazelcastClusterManager) {
+      membershipListener = hazelcast().getHazelcastInstance().getCluster().addMembershipListener(
+        new com.hazelcast.cluster.MembershipListener() {
+          @Override
+          public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+          }
+
+          @Override
+          public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+            LOG.info("cluster member left", kv("member", event.getMember().getUuid().toString()));
+            // Vert.x's own view of the members is updated by its listener, which may run after ours
+            vertx.setTimer(500, id -> reap());
+          }
+        });
+    }
+  }
+
+  private void reap() {
+    reaper.reap().onFailure(e -> LOG.warn("reaping failed", kv("reason", e.getMessage())));
+  }
+
+  private HazelcastClusterManager hazelcast() {
+    return (HazelcastClusterManager) NodeIdentity.clusterManager(vertx);
+  }
+
+  private void warnAboutEmbeddedStorage() {
+    if (!vertx.isClustered() || !Database.isEmbedded(config)) {
+      return;
+    }
+    List<String> stateful = config.verticles().stream().filter(VerticleCatalog::isStateful).toList();
+    if (!stateful.isEmpty()) {
+      LOG.warn("clustered node runs stateful services on embedded storage: their data belongs to this node only; "
+        + "nodes that run the same service must share PostgreSQL through MICRONET_DB_URL", kv("services", String.join(",", stateful)));
+    }
+  }
+}

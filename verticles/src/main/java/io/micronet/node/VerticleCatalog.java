@@ -1,0 +1,29 @@
+package io.micronet.node;
+
+import io.micronet.gateway.GatewayVerticle;
+import io.micronet.products.ProductsVerticle;
+import io.vertx.core.Deployable;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The verticles a node can run, by the names used in conf files and {@code MICRONET_VERTICLES}. */
+final class VerticleCatalog {
+
+  /** Services first, the gateway last: it then finds this node's instances on its first look. */
+  static final Map<String, Supplier<Deployable>> VERTICLES = new LinkedHashMap<>();
+
+  static {
+    VERTICLES.put(ProductsVerticle.SERVICE, ProductsVerticle::new);
+    VERTICLES.put("gateway", GatewayVerticle::new);
+  }
+
+  /** Verticles whose data lives in a database: they must share PostgreSQL when several nodes run them. */
+  static boolean isStateful(String name) {
+    return ProductsVerticle.SERVICE.equals(name) || "users".equals(name) || "orders".equals(name);
+  }
+
+  private VerticleCatalog() {
+  }
+}

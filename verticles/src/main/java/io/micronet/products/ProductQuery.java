@@ -1,0 +1,165 @@
+package io.micronet.products;
+
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * The catalog listing parameters, parsed and checked: search text, category, price range, in-stock
+ * filter, sort and page. Anything malformed is a 400 whose details name the parameter.
+ */
+record ProductQuery(String text, String category, Long minPriceCents, Long maxPriceCents, Boolean inStock,
+                    Sort sort, int page, int size) {
+
+  static final int DEFAULT_SIZE = 20;
+  static final int MAX_SIZE = 100;
+  static final int MAX_PAGE = 1_000_000;
+
+  /** The sort keys of the contract, each bound to a fixed column (never caller text in SQL). */
+  enum Sort {
+    NAME("name", "name_key ASC"), NAME_DESC("-name", "name_key DESC"),
+    PRICE("price", "price_cents ASC"), PRICE_DESC("-price", "price_cents DESC"),
+    STOCK("stock", "stock ASC"), STOCK_DESC("-stock", "stock DESC");
+
+    final String key;
+    final String orderBy;
+
+    Sort(String key, String orderBy) {
+      this.key = key;
+      this.orderBy = orderBy;
+    }
+
+    static Sort of(String key) {
+      for (Sort sort : values()) {
+        if (sort.key.equals(key)) {
+          return sort;
+        }
+      }
+      return null;
+    }
+  }
+
+  static ProductQuery from(ServiceRequest request) {
+    JsonObject errors = new JsonObject();
+    String text = textParam(request, "q", ProductValidator.NAME_MAX, errors);
+    String category = textParam(request, "category", ProductValidator.CATEGORY_MAX, errors);
+    Long minPrice = priceParam(request, "minPrice", errors);
+    Long maxPrice = priceParam(request, "maxPrice", errors);
+    Boolean inStock = booleanParam(request, "inStock", errors);
+    Sort sort = Sort.NAME;
+    String sortKey = request.queryParam("sort");
+    if (sortKey != null) {
+      sort = Sort.of(sortKey);
+      if (sort == null) {
+        errors.put("sort", "must be one of name, -name, price, -price, stock, -stock");
+      }
+    }
+    int page = intParam(request, "page", 0, 0, MAX_PAGE, errors);
+    int size = intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
+      errors.put("minPrice", "must not be greater than maxPrice");
+    }
+    if (!errors.isEmpty()) {
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
+    }
+    return new ProductQuery(text, category, minPrice, maxPrice, inStock, sort, page, size);
+  }
+
+  /** The WHERE clause (named template parameters) and its values. */
+  String where(Map<String, Object> params) {
+    StringBuilder where = new StringBuilder(" WHERE 1=1");
+    if (text != null) {
+      where.append(" AND (LOWER(name) LIKE #{text} ESCAPE '\\' OR LOWER(description) LIKE #{text} ESCAPE '\\')");
+      params.put("text", "%" + escapeLike(text.toLowerCase()) + "%");
+    }
+    if (category != null) {
+      where.append(" AND category = #{category}");
+      params.put("category", category);
+    }
+    if (minPriceCents != null) {
+      where.append(" AND price_cents >= #{minPrice}");
+      params.put("minPrice", minPriceCents);
+    }
+    if (maxPriceCents != null) {
+      where.append(" AND price_cents <= #{maxPrice}");
+      params.put("maxPrice", maxPriceCents);
+    }
+    if (inStock != null) {
+      where.append(inStock ? " AND stock > 0" : " AND stock = 0");
+    }
+    return where.toString();
+  }
+
+  static String escapeLike(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static String textParam(ServiceRequest request, String name, int max, JsonObject errors) {
+    String value = request.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    if (value.length() > max) {
+      errors.put(name, "must be at most " + max + " characters");
+      return null;
+    }
+    return value.strip();
+  }
+
+  private static Long priceParam(ServiceRequest request, String name, JsonObject errors) {
+    String value = request.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      BigDecimal price = new BigDecimal(value.strip());
+      if (price.signum() < 0 || price.compareTo(BigDecimal.valueOf(ProductValidator.PRICE_MAX_CENTS / 100)) > 0) {
+        errors.put(name, "must be a price from 0 to " + ProductValidator.PRICE_MAX_CENTS / 100);
+        return null;
+      }
+      // a bound with more decimals still filters correctly once rounded towards the inside of the range
+      return price.movePointRight(2).setScale(0, name.startsWith("min") ? java.math.RoundingMode.CEILING
+        : java.math.RoundingMode.FLOOR).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      errors.put(name, "must be a number");
+      return null;
+    }
+  }
+
+  private static Boolean booleanParam(ServiceRequest request, String name, JsonObject errors) {
+    String value = request.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    if ("true".equalsIgnoreCase(value)) {
+      return true;
+    }
+    if ("false".equalsIgnoreCase(value)) {
+      return false;
+    }
+    errors.put(name, "must be true or false");
+    return null;
+  }
+
+  private static int intParam(ServiceRequest request, String name, int fallback, int min, int max, JsonObject errors) {
+    String value = request.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.strip());
+      if (parsed < min || parsed > max) {
+        errors.put(name, "must be a whole number from " + min + " to " + max);
+        return fallback;
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      errors.put(name, "must be a whole number from " + min + " to " + max);
+      return fallback;
+    }
+  }
+}

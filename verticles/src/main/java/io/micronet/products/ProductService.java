@@ -1,0 +1,66 @@
+package io.micronet.products;
+
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.messaging.ServiceResponse;
+import io.vertx.core.Future;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The catalog's rules: validation, ids, timestamps, not-found and conflict answers. */
+public class ProductService {
+
+  private final ProductRepository repository;
+  private final Clock clock;
+
+  public ProductService(ProductRepository repository, Clock clock) {
+    this.repository = repository;
+    this.clock = clock;
+  }
+
+  public Future<ServiceResponse> list(ServiceRequest request) {
+    return repository.list(ProductQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson()));
+  }
+
+  public Future<ServiceResponse> get(ServiceRequest request) {
+    String id = request.param("id");
+    return repository.find(id).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+  }
+
+  public Future<ServiceResponse> create(ServiceRequest request) {
+    ProductFields fields = ProductValidator.forCreate(request.bodyObject());
+    long now = clock.millis();
+    Product product = new Product(UUID.randomUUID().toString(), fields.name(),
+      fields.description() == null ? "" : fields.description(), fields.category(), fields.priceCents(),
+      fields.stock() == null ? 0 : fields.stock(), now, now);
+    return repository.insert(product).map(saved -> ServiceResponse.created(saved.toJson()));
+  }
+
+  public Future<ServiceResponse> update(ServiceRequest request) {
+    String id = request.param("id");
+    ProductFields fields = ProductValidator.forUpdate(request.bodyObject());
+    return repository.update(id, fields, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+  }
+
+  public Future<ServiceResponse> delete(ServiceRequest request) {
+    String id = request.param("id");
+    return repository.delete(id).map(deleted -> {
+      if (!deleted) {
+        throw ServiceException.notFound("product", id);
+      }
+      return ServiceResponse.noContent();
+    });
+  }
+
+  public Future<ServiceResponse> adjustStock(ServiceRequest request) {
+    String id = request.param("id");
+    int delta = ProductValidator.delta(request.bodyObject());
+    return repository.adjustStock(id, delta, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+  }
+
+  private static Product orNotFound(Optional<Product> found, String id) {
+    return found.orElseThrow(() -> ServiceException.notFound("product", id));
+  }
+}
