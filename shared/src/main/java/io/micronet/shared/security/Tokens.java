@@ -68,7 +68,8 @@ public final class Tokens {
     return jwt.authenticate(new TokenCredentials(token))
       .recover(e -> Future.failedFuture(new ServiceException(ErrorCode.UNAUTHORIZED, "the token is invalid or expired")))
       .compose(user -> {
-        JsonObject claims = user.principal();
+        // the verified claims; Vert.x keeps them under the attributes' root claim
+        JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
         String id = claims.getString("sub");
         String role = claims.getString("role");
         if (id == null || !ROLES.contains(role) || !claims.containsKey("exp")) {

@@ -1,0 +1,104 @@
+package io.micronet.gateway;
+
+import io.micronet.shared.discovery.InstanceRecords;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InstanceSelectorTest {
+
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void takesInstancesInTurn() {
+    List<Upstream> instances = List.of(instance("a"), instance("b"), instance("c"));
+    InstanceSelector selector = new InstanceSelector();
+    List<String> picked = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      picked.add(selector.select(instances, Set.of()).orElseThrow().instanceId());
+    }
+    assertEquals(List.of("a", "b", "c", "a", "b", "c"), picked);
+  }
+
+  @Test
+  void skipsInstancesWhoseCircuitIsOpen() {
+    Upstream a = instance("a");
+    Upstream b = instance("b");
+    Upstream c = instance("c");
+    b.breaker().open();
+    InstanceSelector selector = new InstanceSelector();
+    List<String> picked = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      picked.add(selector.select(List.of(a, b, c), Set.of()).orElseThrow().instanceId());
+    }
+    assertEquals(List.of("a", "c", "a", "c"), picked);
+  }
+
+  @Test
+  void halfOpenInstancesStayEligibleForTheirTrialCall() {
+    CircuitBreaker breaker = CircuitBreaker.create("a", vertx,
+      new CircuitBreakerOptions().setNotificationAddress(null).setResetTimeout(50));
+    Upstream a = new Upstream(InstanceRecords.eventBusInstance("products", "a", "node-1", "addr.a", "test"), breaker);
+    breaker.open();
+    assertTrue(new InstanceSelector().select(List.of(a), Set.of()).isEmpty());
+    for (int i = 0; i < 200 && breaker.state() != CircuitBreakerState.HALF_OPEN; i++) {
+      sleep(10);
+    }
+    assertEquals(CircuitBreakerState.HALF_OPEN, breaker.state());
+    assertTrue(new InstanceSelector().select(List.of(a), Set.of()).isPresent());
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void excludesTheInstanceThatJustFailed() {
+    List<Upstream> instances = List.of(instance("a"), instance("b"));
+    InstanceSelector selector = new InstanceSelector();
+    for (int i = 0; i < 3; i++) {
+      assertEquals("b", selector.select(instances, Set.of("a")).orElseThrow().instanceId());
+    }
+  }
+
+  @Test
+  void nothingToSelectWhenEveryCircuitIsOpenOrThereAreNoInstances() {
+    Upstream a = instance("a");
+    a.breaker().open();
+    InstanceSelector selector = new InstanceSelector();
+    assertTrue(selector.select(List.of(a), Set.of()).isEmpty());
+    assertTrue(selector.select(List.of(), Set.of()).isEmpty());
+    assertTrue(selector.select(List.of(instance("b")), Set.of("b")).isEmpty());
+  }
+
+  private static Upstream instance(String id) {
+    CircuitBreaker breaker = CircuitBreaker.create(id, vertx,
+      new CircuitBreakerOptions().setNotificationAddress(null).setResetTimeout(-1));
+    return new Upstream(InstanceRecords.eventBusInstance("products", id, "node-1", "addr." + id, "test"), breaker);
+  }
+}
