@@ -96,15 +96,15 @@ final class GatewayRoutes {
   /** Services registered as plain HTTP endpoints are proxied below {@code /api/<service>}. */
   private void forwardToHttpService(RoutingContext ctx) {
     String service = ctx.pathParam("service");
-    boolean http = directory.instances(service).stream().anyMatch(u -> u.kind() == Upstream.Kind.HTTP);
-    if (!http) {
+    Upstream http = directory.instances(service).stream().filter(u -> u.kind() == Upstream.Kind.HTTP).findFirst().orElse(null);
+    if (http == null) {
       ctx.next();
       return;
     }
     String prefix = "/api/" + service;
     String below = ctx.request().path().substring(Math.min(prefix.length(), ctx.request().path().length()));
     Buffer raw = ctx.body().buffer();
-    guard.check(ctx.request().getHeader("Authorization"), Access.PUBLIC)
+    guard.check(ctx.request().getHeader("Authorization"), http.access())
       .compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
         below.isEmpty() ? "/" : below, new JsonObject(), query(ctx), null, raw, ctx.request().getHeader("Content-Type"),
         ctx.get(RequestLog.REQUEST_ID), who, ctx.request().getHeader("Idempotency-Key"))))

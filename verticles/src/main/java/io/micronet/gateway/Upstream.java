@@ -21,6 +21,7 @@ public final class Upstream {
   private final Kind kind;
   private final JsonObject location;
   private final String version;
+  private final Access access;
   private final CircuitBreaker breaker;
 
   Upstream(Record record, CircuitBreaker breaker) {
@@ -29,7 +30,13 @@ public final class Upstream {
     this.nodeId = InstanceRecords.nodeId(record);
     this.kind = HttpEndpoint.TYPE.equals(record.getType()) ? Kind.HTTP : Kind.EVENT_BUS;
     this.location = record.getLocation() == null ? new JsonObject() : record.getLocation().copy();
-    this.version = record.getMetadata() == null ? null : record.getMetadata().getString(InstanceRecords.VERSION);
+    JsonObject metadata = record.getMetadata() == null ? new JsonObject() : record.getMetadata();
+    this.version = metadata.getString(InstanceRecords.VERSION);
+    this.access = switch (metadata.getString(InstanceRecords.ACCESS, "any")) {
+      case "public" -> Access.PUBLIC;
+      case "manager" -> Access.MANAGER;
+      default -> Access.ANY_ROLE;
+    };
     this.breaker = breaker;
   }
 
@@ -69,6 +76,11 @@ public final class Upstream {
   public String root() {
     String root = location.getString("root", "");
     return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  /** Who may call an HTTP service through the gateway (event-bus services: see {@link ApiRoutes}). */
+  public Access access() {
+    return access;
   }
 
   public CircuitBreaker breaker() {

@@ -2,12 +2,15 @@ package io.micronet.node;
 
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.discovery.NodeIdentity;
+import io.micronet.shared.discovery.RecordPublisher;
 import io.micronet.shared.discovery.RecordReaper;
 import io.micronet.shared.storage.Database;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
@@ -22,8 +25,8 @@ import java.util.UUID;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * The node agent: deploys the verticles this node is configured to run, reaps the discovery records
- * of nodes that left the cluster, and on shutdown drains in order — the gateway first (it finishes the
+ * The node agent: deploys the verticles this node is configured to run, announces the plain HTTP
+ * services its conf names, reaps the discovery records of nodes that left the cluster, and on shutdown drains in order — the gateway first (it finishes the
  * requests it holds), then the services (they unpublish, then finish theirs).
  */
 public class NodeVerticle extends VerticleBase {
@@ -34,6 +37,7 @@ public class NodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
 
   private final Map<String, String> deployments = new LinkedHashMap<>();
+  private final List<RecordPublisher> endpointPublishers = new ArrayList<>();
   private MicronetConfig config;
   private ServiceDiscovery discovery;
   private RecordReaper reaper;
@@ -50,9 +54,17 @@ public class NodeVerticle extends VerticleBase {
         + " in node.verticles / MICRONET_VERTICLES; this node offers " + VerticleCatalog.VERTICLES.keySet()));
     }
     warnAboutEmbeddedStorage();
+    List<Record> endpoints;
+    try {
+      endpoints = HttpEndpoints.records(config.section("discovery").getJsonArray("httpEndpoints", new JsonArray()),
+        NodeIdentity.nodeId(vertx));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      return Future.failedFuture(e);
+    }
     drainConsumer = vertx.eventBus().localConsumer(DRAIN_ADDRESS, message -> drain().onComplete(ar -> message.reply(null)));
+    discovery = ServiceDiscovery.create(vertx);
     startReaper();
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = publishEndpoints(endpoints);
     for (String name : VerticleCatalog.VERTICLES.keySet()) {
       if (config.verticles().contains(name)) {
         chain = chain.compose(v -> deploy(name));
@@ -72,6 +84,17 @@ public class NodeVerticle extends VerticleBase {
       discovery.close();
     }
     return drainConsumer.unregister();
+  }
+
+  private Future<Void> publishEndpoints(List<Record> records) {
+    long republishMs = config.section("discovery").getLong("republishSeconds", 10L) * 1000;
+    List<Future<Record>> published = new ArrayList<>();
+    for (Record record : records) {
+      RecordPublisher publisher = new RecordPublisher(vertx, discovery, republishMs);
+      endpointPublishers.add(publisher);
+      published.add(publisher.publish(record));
+    }
+    return Future.all(published).mapEmpty();
   }
 
   private Future<Void> deploy(String name) {
@@ -95,6 +118,10 @@ public class NodeVerticle extends VerticleBase {
         return id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id).recover(e -> Future.succeededFuture());
       });
     }
+    for (RecordPublisher publisher : endpointPublishers) {
+      chain = chain.compose(v -> publisher.unpublish());
+    }
+    endpointPublishers.clear();
     return chain.onSuccess(v -> LOG.info("node drained"));
   }
 
@@ -102,7 +129,6 @@ public class NodeVerticle extends VerticleBase {
     if (!vertx.isClustered()) {
       return;
     }
-    discovery = ServiceDiscovery.create(vertx);
     reaper = new RecordReaper(vertx, discovery);
     long intervalMs = config.section("discovery").getLong("reapIntervalSeconds", 5L) * 1000;
     reapTimer = vertx.setPeriodic(intervalMs, id -> reap());

@@ -17,6 +17,8 @@ public final class InstanceRecords {
   public static final String NODE_ID = "nodeId";
   public static final String VERSION = "version";
   public static final String ENDPOINT = "endpoint";
+  /** Who may call an HTTP endpoint through the gateway: public, any (signed in) or manager. */
+  public static final String ACCESS = "access";
 
   private InstanceRecords() {
   }
@@ -33,10 +35,12 @@ public final class InstanceRecords {
   }
 
   /** A plain HTTP service (not a verticle) that the gateway fronts like the others. */
-  public static Record httpInstance(String service, String instanceId, String nodeId, String host, int port, String root) {
+  public static Record httpInstance(String service, String instanceId, String nodeId, String host, int port, String root,
+                                    String access) {
     return HttpEndpoint.createRecord(service, host, port, root, new JsonObject()
       .put(INSTANCE_ID, instanceId)
-      .put(NODE_ID, nodeId));
+      .put(NODE_ID, nodeId)
+      .put(ACCESS, access));
   }
 
   public static String address(String service, String instanceId) {
