@@ -5,9 +5,10 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +17,14 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(VertxExtension.class)
 class InstanceSelectorTest {
 
-  private static Vertx vertx;
+  private Vertx vertx;
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
   }
 
   @Test
@@ -96,7 +93,7 @@ class InstanceSelectorTest {
     assertTrue(selector.select(List.of(instance("b")), Set.of("b")).isEmpty());
   }
 
-  private static Upstream instance(String id) {
+  private Upstream instance(String id) {
     CircuitBreaker breaker = CircuitBreaker.create(id, vertx,
       new CircuitBreakerOptions().setNotificationAddress(null).setResetTimeout(-1));
     return new Upstream(InstanceRecords.eventBusInstance("products", id, "node-1", "addr." + id, "test"), breaker);

@@ -12,13 +12,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The breaker and retry policy of the gateway, against real event-bus consumers published through real
  * (local) service discovery: no network, no HTTP.
  */
+@ExtendWith(VertxExtension.class)
 class ServiceRouterTest {
 
   private static final int MAX_FAILURES = 3;
@@ -39,11 +39,10 @@ class ServiceRouterTest {
   private UpstreamDirectory directory;
   private ServiceRouter router;
   private final Map<String, AtomicInteger> calls = new HashMap<>();
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) {
+    this.vertx = vertx;
     discovery = ServiceDiscovery.create(vertx);
     useResetTimeout(60_000);
   }
@@ -55,11 +54,6 @@ class ServiceRouterTest {
     directory = new UpstreamDirectory(vertx, discovery, new BreakerPolicy(MAX_FAILURES, 400, resetMs), null);
     directory.start(60_000).await();
     router = new ServiceRouter(directory, new UpstreamClient(vertx, WebClient.create(vertx), 400), true);
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
   }
 
   @Test
@@ -183,7 +177,6 @@ class ServiceRouterTest {
         case SILENT -> { }
       }
     });
-    consumers.add(consumer);
     consumer.completion().await();
     return publish(id, address);
   }

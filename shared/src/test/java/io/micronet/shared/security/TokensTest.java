@@ -4,9 +4,9 @@ import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -19,29 +19,18 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+@ExtendWith(VertxExtension.class)
 class TokensTest {
 
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
   @Test
-  void aTokenWeIssuedNamesItsCaller() {
+  void aTokenWeIssuedNamesItsCaller(Vertx vertx) {
     Tokens tokens = Tokens.withSecret(vertx, "a-secret-of-enough-length-for-hs256-0123456789");
     Caller caller = tokens.verify(tokens.issue(new Caller("u1", "ann", Caller.MANAGER), 60)).await();
     assertEquals(new Caller("u1", "ann", Caller.MANAGER), caller);
   }
 
   @Test
-  void forgedExpiredAndUnsignedTokensAreRefused() {
+  void forgedExpiredAndUnsignedTokensAreRefused(Vertx vertx) {
     Tokens ours = Tokens.withSecret(vertx, "a-secret-of-enough-length-for-hs256-0123456789");
     Tokens theirs = Tokens.withSecret(vertx, "another-secret-of-enough-length-for-hs256-987");
     assertUnauthorized(ours, theirs.issue(new Caller("u1", "ann", Caller.MANAGER), 60));
