@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.resilience.BreakerPolicy;
@@ -34,6 +35,7 @@ public class GatewayVerticle extends VerticleBase {
   private UpstreamDirectory directory;
   private WebClient webClient;
   private HttpServer server;
+  private MembershipWatch membership;
 
   @Override
   public Future<?> start() {
@@ -50,6 +52,8 @@ public class GatewayVerticle extends VerticleBase {
     RateLimiter rateLimiter = new RateLimiter(rateLimit.getLong("requestsPerSecond"), rateLimit.getLong("burst"));
     long refreshMs = config.section("discovery").getLong("refreshSeconds", 5L) * 1000;
 
+    // Hazelcast tells us at once when a member dies; its discovery records follow when the reaper runs
+    membership = MembershipWatch.onNodeLeft(vertx, directory::nodeLeft);
     return Future.all(directory.start(refreshMs), Tokens.load(vertx, config))
       .compose(ready -> {
         Tokens tokens = ready.resultAt(1);
@@ -66,6 +70,7 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    membership.cancel();
     // stop accepting, let in-flight requests finish (bounded), then drop the view
     Future<Void> drained = server == null ? Future.succeededFuture()
       : server.shutdown(config.shutdownGraceMillis(), TimeUnit.MILLISECONDS);

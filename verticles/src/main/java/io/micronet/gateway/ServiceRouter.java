@@ -71,6 +71,9 @@ public class ServiceRouter {
     if (failure instanceof OpenCircuitException) {
       return unavailable(service, false);
     }
+    if (failure instanceof Upstream.InstanceGone) {
+      return new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "the " + service + " instance handling the request left the cluster");
+    }
     return new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "the " + service + " service could not be reached");
   }
 

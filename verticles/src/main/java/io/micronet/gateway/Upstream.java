@@ -3,9 +3,16 @@ package io.micronet.gateway;
 import io.micronet.shared.discovery.InstanceRecords;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.types.HttpEndpoint;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * One instance of a service as the gateway sees it: where it lives (an event-bus address, or an
@@ -23,6 +30,7 @@ public final class Upstream {
   private final String version;
   private final Access access;
   private final CircuitBreaker breaker;
+  private final Set<Promise<UpstreamReply>> inFlight = new HashSet<>();
 
   Upstream(Record record, CircuitBreaker breaker) {
     this.service = record.getName();
@@ -91,6 +99,28 @@ public final class Upstream {
     return breaker.state();
   }
 
+  /** Follows a call until it completes, so that it can be abandoned if the instance's node dies. */
+  Future<UpstreamReply> track(Future<UpstreamReply> call) {
+    Promise<UpstreamReply> promise = Promise.promise();
+    inFlight.add(promise);
+    call.onComplete(ar -> {
+      inFlight.remove(promise);
+      if (ar.succeeded()) {
+        promise.tryComplete(ar.result());
+      } else {
+        promise.tryFail(ar.cause());
+      }
+    });
+    return promise.future();
+  }
+
+  /** The node left the cluster: no answer will come, fail the waiting calls now instead of at their timeout. */
+  void abandonCalls() {
+    List<Promise<UpstreamReply>> waiting = new ArrayList<>(inFlight);
+    inFlight.clear();
+    waiting.forEach(promise -> promise.tryFail(new InstanceGone(instanceId)));
+  }
+
   public boolean available() {
     return breaker.state() != CircuitBreakerState.OPEN;
   }
@@ -105,5 +135,12 @@ public final class Upstream {
       .put("version", version)
       .put("health", available() ? "UP" : "DOWN")
       .put("breaker", breaker.state().name());
+  }
+
+  /** A call whose instance's node left the cluster before answering. */
+  static final class InstanceGone extends RuntimeException {
+    InstanceGone(String instanceId) {
+      super("instance " + instanceId + " left the cluster", null, false, false);
+    }
   }
 }

@@ -36,7 +36,7 @@ public class UpstreamClient {
   }
 
   public Future<UpstreamReply> call(Upstream upstream, GatewayRequest request) {
-    return upstream.breaker().<UpstreamReply>execute(promise -> send(upstream, request).onComplete(promise))
+    return upstream.breaker().<UpstreamReply>execute(promise -> upstream.track(send(upstream, request)).onComplete(promise))
       .map(reply -> reply.from(upstream.instanceId()));
   }
 

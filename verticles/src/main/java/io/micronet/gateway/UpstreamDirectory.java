@@ -91,6 +91,18 @@ public class UpstreamDirectory {
       .mapEmpty();
   }
 
+  /**
+   * A cluster member left: its instances cannot answer. Drop them now (the reaper removes their records
+   * shortly) and fail the calls waiting on them, so callers get an answer without waiting for a timeout.
+   */
+  public void nodeLeft(String nodeId) {
+    byInstance.values().stream().filter(u -> nodeId.equals(u.nodeId())).map(Upstream::instanceId).toList()
+      .forEach(id -> {
+        byInstance.get(id).abandonCalls();
+        remove(id);
+      });
+  }
+
   private void onAnnouncement(Record record) {
     if (!Upstream.isRoutable(record)) {
       return;

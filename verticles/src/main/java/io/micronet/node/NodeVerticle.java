@@ -1,6 +1,7 @@
 package io.micronet.node;
 
 import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.discovery.RecordPublisher;
 import io.micronet.shared.discovery.RecordReaper;
@@ -12,7 +13,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -41,7 +40,7 @@ public class NodeVerticle extends VerticleBase {
   private MicronetConfig config;
   private ServiceDiscovery discovery;
   private RecordReaper reaper;
-  private UUID membershipListener;
+  private MembershipWatch membership;
   private long reapTimer = -1;
   private MessageConsumer<Object> drainConsumer;
 
@@ -77,8 +76,8 @@ public class NodeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reapTimer);
-    if (membershipListener != null) {
-      hazelcast().getHazelcastInstance().getCluster().removeMembershipListener(membershipListener);
+    if (membership != null) {
+      membership.cancel();
     }
     if (discovery != null) {
       discovery.close();
@@ -132,29 +131,15 @@ public class NodeVerticle extends VerticleBase {
     reaper = new RecordReaper(vertx, discovery);
     long intervalMs = config.section("discovery").getLong("reapIntervalSeconds", 5L) * 1000;
     reapTimer = vertx.setPeriodic(intervalMs, id -> reap());
-    if (NodeIdentity.clusterManager(vertx) instanceof HazelcastClusterManager) {
-      membershipListener = hazelcast().getHazelcastInstance().getCluster().addMembershipListener(
-        new com.hazelcast.cluster.MembershipListener() {
-          @Override
-          public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-          }
-
-          @Override
-          public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-            LOG.info("cluster member left", kv("member", event.getMember().getUuid().toString()));
-            // Vert.x's own view of the members is updated by its listener, which may run after ours
-            vertx.setTimer(500, id -> reap());
-          }
-        });
-    }
+    membership = MembershipWatch.onNodeLeft(vertx, nodeId -> {
+      LOG.info("cluster member left", kv("nodeId", nodeId));
+      // Vert.x's own view of the members may be updated after ours: look again in a moment
+      vertx.setTimer(500, id -> reap());
+    });
   }
 
   private void reap() {
     reaper.reap().onFailure(e -> LOG.warn("reaping failed", kv("reason", e.getMessage())));
-  }
-
-  private HazelcastClusterManager hazelcast() {
-    return (HazelcastClusterManager) NodeIdentity.clusterManager(vertx);
   }
 
   private void warnAboutEmbeddedStorage() {

@@ -3,7 +3,6 @@ package io.micronet.shared.storage;
 import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.config.MicronetConfig;
 import io.vertx.core.Vertx;
-import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -55,7 +54,7 @@ public final class Database {
     // commit to the file before the commit returns, so an acknowledged write survives kill -9.
     String jdbcUrl = "jdbc:h2:file:" + dir.resolve("micronet")
       + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
-    JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl(jdbcUrl).setUser("micronet").setPassword("");
-    return JDBCPool.pool(vertx, connect, poolOptions);
+    // connections that return to auto-commit after a transaction: see AutoCommitDataSource (client bug in 5.0.x)
+    return JDBCPool.pool(vertx, new AutoCommitDataSource(jdbcUrl, "micronet", ""), poolOptions);
   }
 }
