@@ -5,6 +5,7 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.security.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -13,10 +14,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -67,6 +72,13 @@ final class GatewayRoutes {
     for (ApiRoute route : ApiRoutes.ALL) {
       router.route(route.method(), route.path()).handler(ctx -> forward(ctx, route));
     }
+    // a known path with a method it does not have is a 405 naming the ones it has (the catch-alls below would 404)
+    Map<String, List<String>> methodsByPath = new LinkedHashMap<>();
+    ApiRoutes.ALL.forEach(route -> methodsByPath.computeIfAbsent(route.path(), p -> new ArrayList<>()).add(route.method().name()));
+    methodsByPath.forEach((path, methods) -> router.route(path).handler(ctx -> {
+      ctx.response().putHeader("Allow", String.join(", ", methods));
+      HttpErrors.write(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path());
+    }));
     router.route("/api/:service/*").handler(this::forwardToHttpService);
     router.route("/api/:service").handler(this::forwardToHttpService);
 
@@ -101,8 +113,10 @@ final class GatewayRoutes {
       ctx.next();
       return;
     }
+    // the normalized path: "/api/x/../../etc" must not climb out of the service's root upstream
+    String path = ctx.normalizedPath();
     String prefix = "/api/" + service;
-    String below = ctx.request().path().substring(Math.min(prefix.length(), ctx.request().path().length()));
+    String below = path.substring(Math.min(prefix.length(), path.length()));
     Buffer raw = ctx.body().buffer();
     guard.check(ctx.request().getHeader("Authorization"), http.access())
       .compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
@@ -125,9 +139,11 @@ final class GatewayRoutes {
 
   private String clientKey(RoutingContext ctx) {
     if (trustForwardedFor) {
+      // the right-most address is the one our own proxy added; the ones before it are the client's word
       String forwarded = ctx.request().getHeader("X-Forwarded-For");
       if (forwarded != null && !forwarded.isBlank()) {
-        return forwarded.split(",")[0].strip();
+        String[] hops = forwarded.split(",");
+        return hops[hops.length - 1].strip();
       }
     }
     return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
@@ -148,9 +164,16 @@ final class GatewayRoutes {
     return params;
   }
 
+  /** The query parameters (the first of each name); 400 for a query string that cannot be decoded. */
   private static JsonObject query(RoutingContext ctx) {
+    MultiMap params;
+    try {
+      params = ctx.queryParams();
+    } catch (HttpException | IllegalArgumentException e) {
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "the query string is malformed");
+    }
     JsonObject query = new JsonObject();
-    for (Map.Entry<String, String> entry : ctx.queryParams()) {
+    for (Map.Entry<String, String> entry : params) {
       if (!query.containsKey(entry.getKey())) {
         query.put(entry.getKey(), entry.getValue());
       }

@@ -1,23 +1,31 @@
 package io.micronet.gateway;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Round-robin over the instances whose breaker is not open. Instances excluded by the caller (the one
- * that just failed, on a retry) are skipped. One selector per gateway verticle: no shared state.
+ * Round-robin, per service, over the instances whose breaker is not open, skipping those the caller
+ * excludes (on a retry: the instance that just failed, or its whole node when the node seems unreachable).
+ * One selector per gateway verticle: no shared state.
  */
 public final class InstanceSelector {
 
-  private int next;
+  private final Map<String, Integer> next = new HashMap<>();
 
-  public Optional<Upstream> select(List<Upstream> instances, Set<String> excludedIds) {
+  public Optional<Upstream> select(List<Upstream> instances, Predicate<Upstream> excluded) {
     int count = instances.size();
+    if (count == 0) {
+      return Optional.empty();
+    }
+    String service = instances.get(0).service();
+    int start = next.getOrDefault(service, 0);
     for (int i = 0; i < count; i++) {
-      Upstream candidate = instances.get(Math.floorMod(next + i, count));
-      if (candidate.available() && !excludedIds.contains(candidate.instanceId())) {
-        next = Math.floorMod(next + i + 1, count);
+      Upstream candidate = instances.get(Math.floorMod(start + i, count));
+      if (candidate.available() && !excluded.test(candidate)) {
+        next.put(service, Math.floorMod(start + i + 1, count));
         return Optional.of(candidate);
       }
     }

@@ -10,7 +10,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Picks an instance for a request and calls it; when that fails, tries one other instance if doing so
@@ -30,13 +30,9 @@ public class ServiceRouter {
     this.retryIdempotent = retryIdempotent;
   }
 
-  public boolean knows(String service) {
-    return !directory.instances(service).isEmpty();
-  }
-
   public Future<UpstreamReply> route(GatewayRequest request) {
     List<Upstream> instances = directory.instances(request.service());
-    Optional<Upstream> first = selector.select(instances, Set.of());
+    Optional<Upstream> first = selector.select(instances, upstream -> false);
     if (first.isEmpty()) {
       return Future.failedFuture(unavailable(request.service(), instances.isEmpty()));
     }
@@ -44,7 +40,13 @@ public class ServiceRouter {
       if (!mayRetry(failure, request)) {
         return Future.failedFuture(failure);
       }
-      Optional<Upstream> second = selector.select(directory.instances(request.service()), Set.of(first.get().instanceId()));
+      Upstream failed = first.get();
+      // an instance that answered (a 5xx, no handler, its open circuit) is at fault alone; one that did not
+      // answer at all (timeout, connection lost) may sit on a dead node with its siblings
+      Predicate<Upstream> excluded = failure instanceof UpstreamFailure || notDelivered(failure)
+        ? upstream -> upstream == failed
+        : upstream -> upstream == failed || upstream.nodeId() != null && upstream.nodeId().equals(failed.nodeId());
+      Optional<Upstream> second = selector.select(directory.instances(request.service()), excluded);
       return second.map(upstream -> client.call(upstream, request)).orElse(Future.failedFuture(failure));
     }).recover(failure -> Future.failedFuture(toContractError(failure, request.service())));
   }

@@ -1,6 +1,8 @@
 package io.micronet.gateway;
 
 import io.micronet.shared.messaging.Envelope;
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -61,13 +64,41 @@ public class UpstreamClient {
 
   private static Future<UpstreamReply> failureOrAnswer(Throwable cause) {
     if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      UpstreamReply answer = new UpstreamReply(reply.failureCode(), Buffer.buffer(String.valueOf(reply.getMessage())), JSON, null);
-      if (reply.failureCode() >= 400 && reply.failureCode() < 500) {
-        return Future.succeededFuture(answer);
-      }
-      return Future.failedFuture(new UpstreamFailure(answer));
+      return classify(new UpstreamReply(reply.failureCode(), Buffer.buffer(String.valueOf(reply.getMessage())), JSON, null));
     }
     return Future.failedFuture(cause);
+  }
+
+  /** Client errors are answers; server errors fail the call (for the breaker) but still carry the answer. */
+  private static Future<UpstreamReply> classify(UpstreamReply reply) {
+    UpstreamReply answer = inContractShape(reply);
+    return answer.status() >= 500 ? Future.failedFuture(new UpstreamFailure(answer)) : Future.succeededFuture(answer);
+  }
+
+  /**
+   * An error whose body is not the contract's error JSON (an HTML page, a stack trace, an odd status from a
+   * plain HTTP service) is replaced by one: callers only ever see the contract's error model.
+   */
+  static UpstreamReply inContractShape(UpstreamReply reply) {
+    if (reply.status() < 400 || isContractError(reply.body())) {
+      return reply;
+    }
+    ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.httpStatus() == reply.status()).findFirst()
+      .orElse(reply.status() >= 500 ? ErrorCode.BAD_GATEWAY : ErrorCode.BAD_REQUEST);
+    if (reply.status() >= 500 && code != ErrorCode.SERVICE_UNAVAILABLE && code != ErrorCode.UPSTREAM_TIMEOUT) {
+      code = ErrorCode.BAD_GATEWAY;
+    }
+    Buffer body = new ServiceException(code, "the upstream service failed with status " + reply.status()).toJson().toBuffer();
+    return new UpstreamReply(code.httpStatus(), body, JSON, reply.instanceId());
+  }
+
+  private static boolean isContractError(Buffer body) {
+    try {
+      JsonObject error = new JsonObject(body).getJsonObject("error");
+      return error != null && error.getValue("code") instanceof String && error.getValue("message") instanceof String;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private Future<UpstreamReply> overHttp(Upstream upstream, GatewayRequest request) {
@@ -93,11 +124,8 @@ public class UpstreamClient {
     } else {
       sent = http.send();
     }
-    return sent.compose(response -> {
-      UpstreamReply reply = new UpstreamReply(response.statusCode(),
-        response.body() == null ? Buffer.buffer() : response.body(), contentType(response.headers()), null);
-      return response.statusCode() >= 500 ? Future.failedFuture(new UpstreamFailure(reply)) : Future.succeededFuture(reply);
-    });
+    return sent.compose(response -> classify(new UpstreamReply(response.statusCode(),
+      response.body() == null ? Buffer.buffer() : response.body(), contentType(response.headers()), null)));
   }
 
   private static String contentType(MultiMap headers) {

@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.micronet.shared.discovery.InstanceRecords;
+import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.resilience.BreakerPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.servicediscovery.ServiceDiscoveryOptions;
@@ -19,9 +21,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -78,8 +82,10 @@ public class UpstreamDirectory {
   public Future<Void> refresh() {
     return discovery.getRecords(Upstream::isRoutable)
       .onSuccess(records -> {
+        Set<String> members = liveNodes();
         Map<String, Record> current = new HashMap<>();
-        records.forEach(record -> current.put(InstanceRecords.instanceId(record), record));
+        records.stream().filter(record -> onLiveNode(record, members))
+          .forEach(record -> current.put(InstanceRecords.instanceId(record), record));
         new ArrayList<>(byInstance.keySet()).stream().filter(id -> !current.containsKey(id)).forEach(this::remove);
         current.forEach((id, record) -> {
           if (!byInstance.containsKey(id)) {
@@ -108,13 +114,25 @@ public class UpstreamDirectory {
       return;
     }
     String id = InstanceRecords.instanceId(record);
-    if (record.getStatus() == Status.UP) {
+    if (record.getStatus() == Status.UP && onLiveNode(record, liveNodes())) {
       if (!byInstance.containsKey(id)) {
         add(record);
       }
     } else {
       remove(id);
     }
+  }
+
+  /** The cluster's members now, or null on a node that is not clustered (every record is local then). */
+  private Set<String> liveNodes() {
+    ClusterManager clusterManager = NodeIdentity.clusterManager(vertx);
+    return clusterManager == null ? null : new HashSet<>(clusterManager.getNodes());
+  }
+
+  /** A record left behind by a dead node (not reaped yet) must not come back into the view. */
+  private static boolean onLiveNode(Record record, Set<String> members) {
+    String node = InstanceRecords.nodeId(record);
+    return members == null || node == null || members.contains(node);
   }
 
   private void add(Record record) {

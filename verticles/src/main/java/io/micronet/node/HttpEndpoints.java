@@ -23,7 +23,7 @@ final class HttpEndpoints {
   private HttpEndpoints() {
   }
 
-  static List<Record> records(JsonArray endpoints, String nodeId) {
+  static List<Record> records(JsonArray endpoints, String nodeId, Set<String> reservedNames) {
     List<Record> records = new ArrayList<>();
     for (int i = 0; i < endpoints.size(); i++) {
       if (!(endpoints.getValue(i) instanceof JsonObject endpoint)) {
@@ -32,6 +32,9 @@ final class HttpEndpoints {
       String name = endpoint.getString("name");
       if (name == null || !NAME.matcher(name).matches()) {
         throw invalid(i, "name must be lower-case letters, digits and dashes");
+      }
+      if (reservedNames.contains(name)) {
+        throw invalid(i, "name '" + name + "' is a MicroNet service");
       }
       String host = endpoint.getString("host");
       if (host == null || host.isBlank()) {

@@ -1,5 +1,6 @@
 package io.micronet.node;
 
+import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.discovery.NodeIdentity;
@@ -52,11 +53,11 @@ public class NodeVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalArgumentException("unknown verticle(s) " + unknown
         + " in node.verticles / MICRONET_VERTICLES; this node offers " + VerticleCatalog.VERTICLES.keySet()));
     }
-    warnAboutEmbeddedStorage();
+    warnAboutClusterSettings();
     List<Record> endpoints;
     try {
       endpoints = HttpEndpoints.records(config.section("discovery").getJsonArray("httpEndpoints", new JsonArray()),
-        NodeIdentity.nodeId(vertx));
+        NodeIdentity.nodeId(vertx), VerticleCatalog.VERTICLES.keySet());
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(e);
     }
@@ -69,8 +70,9 @@ public class NodeVerticle extends VerticleBase {
         chain = chain.compose(v -> deploy(name));
       }
     }
+    String storage = config.dbUrl() == null ? "embedded:" + config.dataDir() : DbUrl.parse(config.dbUrl()).toString();
     return chain.onSuccess(v -> LOG.info("node started", kv("nodeId", NodeIdentity.nodeId(vertx)),
-      kv("clustered", vertx.isClustered()), kv("verticles", String.join(",", deployments.keySet()))));
+      kv("clustered", vertx.isClustered()), kv("verticles", String.join(",", deployments.keySet())), kv("storage", storage)));
   }
 
   @Override
@@ -142,8 +144,15 @@ public class NodeVerticle extends VerticleBase {
     reaper.reap().onFailure(e -> LOG.warn("reaping failed", kv("reason", e.getMessage())));
   }
 
-  private void warnAboutEmbeddedStorage() {
-    if (!vertx.isClustered() || !Database.isEmbedded(config)) {
+  private void warnAboutClusterSettings() {
+    if (!vertx.isClustered()) {
+      return;
+    }
+    if (config.jwtSecret() == null) {
+      LOG.warn("clustered node without MICRONET_JWT_SECRET: its token key is generated locally, so tokens signed on "
+        + "another node will not verify here; set the same MICRONET_JWT_SECRET on every node");
+    }
+    if (!Database.isEmbedded(config)) {
       return;
     }
     List<String> stateful = config.verticles().stream().filter(VerticleCatalog::isStateful).toList();

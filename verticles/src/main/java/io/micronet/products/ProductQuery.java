@@ -117,8 +117,8 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
     }
     try {
       BigDecimal price = new BigDecimal(value.strip());
-      if (price.signum() < 0 || price.compareTo(BigDecimal.valueOf(ProductValidator.PRICE_MAX_CENTS / 100)) > 0) {
-        errors.put(name, "must be a price from 0 to " + ProductValidator.PRICE_MAX_CENTS / 100);
+      if (price.signum() < 0 || price.compareTo(BigDecimal.valueOf(ProductValidator.PRICE_MAX_CENTS, 2)) > 0) {
+        errors.put(name, "must be a price from 0 to 9999999.99");
         return null;
       }
       // a bound with more decimals still filters correctly once rounded towards the inside of the range

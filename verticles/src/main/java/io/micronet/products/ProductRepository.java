@@ -5,6 +5,7 @@ import io.micronet.shared.storage.SqlErrors;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -43,8 +44,8 @@ public class ProductRepository {
     this.pool = pool;
   }
 
-  public Future<Void> migrate() {
-    return Migrations.apply(pool, "products", MIGRATIONS);
+  public Future<Void> migrate(Vertx vertx) {
+    return Migrations.apply(vertx, pool, "products", MIGRATIONS);
   }
 
   public Future<Product> insert(Product product) {
@@ -90,16 +91,17 @@ public class ProductRepository {
 
   /**
    * Adds {@code delta} to the stock in one conditional statement, so concurrent changes can never take
-   * it below zero. Empty when the product does not exist; 409 when there is not enough stock.
+   * it below zero (or past the maximum). Empty when the product does not exist; 409 when the change does not fit.
    */
   public Future<Optional<Product>> adjustStock(String id, int delta, long now) {
     return pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, "UPDATE products SET stock = stock + #{delta}, "
-          + "updated_at = #{now} WHERE id = #{id} AND stock + #{delta} >= 0")
-        .execute(Map.of("id", id, "delta", delta, "now", now))
+          + "updated_at = #{now} WHERE id = #{id} AND stock + #{delta} >= 0 AND stock + #{delta} <= #{max}")
+        .execute(Map.of("id", id, "delta", delta, "now", now, "max", ProductValidator.STOCK_MAX))
         .compose(result -> find(conn, id, false).compose(found -> {
           if (result.rowCount() == 0 && found.isPresent()) {
-            return Future.failedFuture(new ServiceException(ErrorCode.CONFLICT,
-              "stock of " + id + " is " + found.get().stock() + ": a change of " + delta + " would make it negative"));
+            int stock = found.get().stock();
+            return Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "stock of " + id + " is " + stock
+              + ": a change of " + delta + " would make it " + (delta < 0 ? "negative" : "exceed " + ProductValidator.STOCK_MAX)));
           }
           return Future.succeededFuture(found);
         })));

@@ -15,7 +15,8 @@ final class ProductValidator {
   static final int NAME_MAX = 200;
   static final int DESCRIPTION_MAX = 2000;
   static final int CATEGORY_MAX = 100;
-  static final long PRICE_MAX_CENTS = 100_000_000_00L;
+  /** 9,999,999.99: every price then prints as a plain decimal, never in exponent form, in every JSON encoder. */
+  static final long PRICE_MAX_CENTS = 999_999_999L;
   static final int STOCK_MAX = 1_000_000_000;
 
   private static final Set<String> FIELDS = Set.of("name", "description", "category", "price", "stock");
@@ -111,7 +112,24 @@ final class ProductValidator {
       errors.put(key, "must not contain control characters");
       return null;
     }
+    if (!wellFormed(value)) {
+      errors.put(key, "must be valid Unicode text");
+      return null;
+    }
     return value;
+  }
+
+  /** No unpaired surrogate (a JSON escape may name half a pair alone): such text has no UTF-8 form to store. */
+  private static boolean wellFormed(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Long price(JsonObject body, JsonObject errors) {
@@ -138,7 +156,7 @@ final class ProductValidator {
     }
     BigDecimal cents = decimal.movePointRight(2);
     if (cents.compareTo(BigDecimal.valueOf(PRICE_MAX_CENTS)) > 0) {
-      errors.put("price", "must be at most " + PRICE_MAX_CENTS / 100);
+      errors.put("price", "must be at most 9999999.99");
       return null;
     }
     return cents.longValueExact();

@@ -25,7 +25,7 @@ public class ProductsVerticle extends ServiceVerticle {
     pool = Database.pool(vertx, micronetConfig);
     ProductRepository repository = new ProductRepository(pool);
     ProductService service = new ProductService(repository, Clock.systemUTC());
-    return repository.migrate().map(v -> new ActionDispatcher(SERVICE)
+    return repository.migrate(vertx).map(v -> new ActionDispatcher(SERVICE)
       .on("list", service::list)
       .on("get", service::get)
       .on("create", service::create)

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +32,7 @@ class InstanceSelectorTest {
     InstanceSelector selector = new InstanceSelector();
     List<String> picked = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      picked.add(selector.select(instances, Set.of()).orElseThrow().instanceId());
+      picked.add(selector.select(instances, u -> false).orElseThrow().instanceId());
     }
     assertEquals(List.of("a", "b", "c", "a", "b", "c"), picked);
   }
@@ -47,7 +46,7 @@ class InstanceSelectorTest {
     InstanceSelector selector = new InstanceSelector();
     List<String> picked = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      picked.add(selector.select(List.of(a, b, c), Set.of()).orElseThrow().instanceId());
+      picked.add(selector.select(List.of(a, b, c), u -> false).orElseThrow().instanceId());
     }
     assertEquals(List.of("a", "c", "a", "c"), picked);
   }
@@ -58,12 +57,12 @@ class InstanceSelectorTest {
       new CircuitBreakerOptions().setNotificationAddress(null).setResetTimeout(50));
     Upstream a = new Upstream(InstanceRecords.eventBusInstance("products", "a", "node-1", "addr.a", "test"), breaker);
     breaker.open();
-    assertTrue(new InstanceSelector().select(List.of(a), Set.of()).isEmpty());
+    assertTrue(new InstanceSelector().select(List.of(a), u -> false).isEmpty());
     for (int i = 0; i < 200 && breaker.state() != CircuitBreakerState.HALF_OPEN; i++) {
       sleep(10);
     }
     assertEquals(CircuitBreakerState.HALF_OPEN, breaker.state());
-    assertTrue(new InstanceSelector().select(List.of(a), Set.of()).isPresent());
+    assertTrue(new InstanceSelector().select(List.of(a), u -> false).isPresent());
   }
 
   private static void sleep(long ms) {
@@ -79,8 +78,21 @@ class InstanceSelectorTest {
     List<Upstream> instances = List.of(instance("a"), instance("b"));
     InstanceSelector selector = new InstanceSelector();
     for (int i = 0; i < 3; i++) {
-      assertEquals("b", selector.select(instances, Set.of("a")).orElseThrow().instanceId());
+      assertEquals("b", selector.select(instances, u -> u.instanceId().equals("a")).orElseThrow().instanceId());
     }
+  }
+
+  @Test
+  void eachServiceHasItsOwnTurn() {
+    List<Upstream> products = List.of(instance("p1"), instance("p2"));
+    List<Upstream> users = List.of(instance("users", "u1"), instance("users", "u2"));
+    InstanceSelector selector = new InstanceSelector();
+    List<String> picked = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      picked.add(selector.select(products, u -> false).orElseThrow().instanceId());
+      picked.add(selector.select(users, u -> false).orElseThrow().instanceId());
+    }
+    assertEquals(List.of("p1", "u1", "p2", "u2"), picked);
   }
 
   @Test
@@ -88,14 +100,18 @@ class InstanceSelectorTest {
     Upstream a = instance("a");
     a.breaker().open();
     InstanceSelector selector = new InstanceSelector();
-    assertTrue(selector.select(List.of(a), Set.of()).isEmpty());
-    assertTrue(selector.select(List.of(), Set.of()).isEmpty());
-    assertTrue(selector.select(List.of(instance("b")), Set.of("b")).isEmpty());
+    assertTrue(selector.select(List.of(a), u -> false).isEmpty());
+    assertTrue(selector.select(List.of(), u -> false).isEmpty());
+    assertTrue(selector.select(List.of(instance("b")), u -> true).isEmpty());
   }
 
   private Upstream instance(String id) {
+    return instance("products", id);
+  }
+
+  private Upstream instance(String service, String id) {
     CircuitBreaker breaker = CircuitBreaker.create(id, vertx,
       new CircuitBreakerOptions().setNotificationAddress(null).setResetTimeout(-1));
-    return new Upstream(InstanceRecords.eventBusInstance("products", id, "node-1", "addr." + id, "test"), breaker);
+    return new Upstream(InstanceRecords.eventBusInstance(service, id, "node-1", "addr." + id, "test"), breaker);
   }
 }

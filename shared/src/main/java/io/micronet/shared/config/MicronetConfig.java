@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public final class MicronetConfig {
 
+  /** HS256 wants a key at least as long as its 256-bit hash. */
+  static final int MIN_SECRET_LENGTH = 32;
+
   private final JsonObject json;
 
   private MicronetConfig(JsonObject json) {
@@ -134,6 +137,22 @@ public final class MicronetConfig {
     requirePositive("breaker.resetTimeoutMs", section("breaker").getValue("resetTimeoutMs"));
     requirePositive("gateway.rateLimit.requestsPerSecond", section("gateway").getJsonObject("rateLimit").getValue("requestsPerSecond"));
     requirePositive("gateway.rateLimit.burst", section("gateway").getJsonObject("rateLimit").getValue("burst"));
+    requirePositive("storage.poolSize", section("storage").getValue("poolSize"));
+    requirePositive("gateway.instances", section("gateway").getValue("instances"));
+    for (String key : new String[] {"republishSeconds", "reapIntervalSeconds", "refreshSeconds"}) {
+      requirePositive("discovery." + key, section("discovery").getValue(key));
+    }
+    JsonObject services = section("services");
+    for (String service : services.fieldNames()) {
+      Object instances = services.getJsonObject(service).getValue("instances");
+      if (instances != null) {
+        requirePositive("services." + service + ".instances", instances);
+      }
+    }
+    if (jwtSecret() != null && jwtSecret().length() < MIN_SECRET_LENGTH) {
+      throw new IllegalArgumentException("security.jwtSecret / MICRONET_JWT_SECRET must be at least " + MIN_SECRET_LENGTH
+        + " characters (a random string, the same on every node)");
+    }
     if (dataDir() == null || dataDir().isBlank()) {
       throw new IllegalArgumentException("storage.dataDir / MICRONET_DATA_DIR must not be empty");
     }

@@ -1,13 +1,10 @@
 package io.micronet.shared.messaging;
 
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A failure with a contract code: thrown by service logic, carried over the event bus as a
- * {@link ReplyException} (failure code = HTTP status, message = the error JSON) and rebuilt on the other side.
+ * A failure with a contract code: thrown by service logic, carried over the event bus as a failed reply
+ * (failure code = HTTP status, message = the error JSON, see {@link ActionDispatcher}).
  */
 public class ServiceException extends RuntimeException {
 
@@ -52,26 +49,5 @@ public class ServiceException extends RuntimeException {
       error.put("details", details);
     }
     return new JsonObject().put("error", error);
-  }
-
-  public ReplyException toReplyException() {
-    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.httpStatus(), toJson().encode());
-  }
-
-  /** Rebuilds the exception a service failed a message with; null when the failure is not one of ours. */
-  public static ServiceException fromReply(ReplyException failure) {
-    if (failure.failureType() != ReplyFailure.RECIPIENT_FAILURE || failure.getMessage() == null) {
-      return null;
-    }
-    try {
-      JsonObject error = new JsonObject(failure.getMessage()).getJsonObject("error");
-      if (error == null) {
-        return null;
-      }
-      ErrorCode code = ErrorCode.valueOf(error.getString("code"));
-      return new ServiceException(code, error.getString("message"), error.getValue("details"));
-    } catch (DecodeException | IllegalArgumentException | ClassCastException | NullPointerException e) {
-      return null;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.micronet.shared.storage;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -24,7 +25,19 @@ public final class Migrations {
   private Migrations() {
   }
 
-  public static Future<Void> apply(Pool pool, String service, List<List<String>> migrations) {
+  private static final long LOCK_TIMEOUT_MS = 60_000;
+
+  /**
+   * Migrates under a lock named after the service: cluster-wide when clustered, so that instances starting
+   * together (in one JVM or on several nodes sharing PostgreSQL) take turns instead of racing on the same
+   * new tables — the embedded database reports such a race as "object already exists" instead of waiting.
+   */
+  public static Future<Void> apply(Vertx vertx, Pool pool, String service, List<List<String>> migrations) {
+    return vertx.sharedData().withLock("micronet.migrations." + service, LOCK_TIMEOUT_MS,
+      () -> migrate(pool, service, migrations));
+  }
+
+  private static Future<Void> migrate(Pool pool, String service, List<List<String>> migrations) {
     return pool.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
         + "service VARCHAR(64) NOT NULL, version INTEGER NOT NULL, applied_at BIGINT NOT NULL, "
         + "PRIMARY KEY (service, version))").execute()
