@@ -8,6 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,11 @@ final class GatewayRoutes {
     Router router = Router.router(vertx);
     router.route().handler(RequestLog::handle);
     router.route().handler(this::rateLimit);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    // bodies are read (and limited) only where a method has one: reads stay on the short path
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
+    for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
+      router.route(method, "/api/*").handler(bodies);
+    }
 
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/status").handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));

@@ -56,6 +56,7 @@ public class UpstreamClient {
     String status = message.headers().get(Envelope.STATUS);
     Object body = message.body();
     Buffer buffer = body == null ? Buffer.buffer()
+      : body instanceof Buffer encoded ? encoded
       : body instanceof JsonObject json ? json.toBuffer()
       : body instanceof JsonArray array ? array.toBuffer()
       : Json.encodeToBuffer(body);

@@ -58,6 +58,7 @@ public class MicronetLauncher extends VertxApplication implements VertxApplicati
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
     options.setMetricsOptions(Metrics.options());
+    options.setEventLoopPoolSize(config.eventLoops());
     hazelcast = ClusterSettings.hazelcastConfig(config);
     return Vertx.builder().with(options)
       .withMetrics(Metrics.factory())

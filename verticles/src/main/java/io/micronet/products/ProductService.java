@@ -4,20 +4,34 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
-/** The catalog's rules: validation, ids, timestamps, not-found and conflict answers. */
+/**
+ * The catalog's rules: validation, ids, timestamps, not-found and conflict answers; reads by id through
+ * the cache, and every change reported to {@code changed} so that all instances evict it.
+ */
 public class ProductService {
 
   private final ProductRepository repository;
+  private final ProductCache cache;
+  private final Consumer<String> changed;
   private final Clock clock;
 
-  public ProductService(ProductRepository repository, Clock clock) {
+  ProductService(ProductRepository repository, ProductCache cache, Consumer<String> changed, Clock clock) {
     this.repository = repository;
+    this.cache = cache;
+    this.changed = changed;
     this.clock = clock;
+  }
+
+  /** Another instance changed a product: forget our copy. */
+  void evict(String id) {
+    cache.evict(id);
   }
 
   public Future<ServiceResponse> list(ServiceRequest request) {
@@ -26,7 +40,15 @@ public class ProductService {
 
   public Future<ServiceResponse> get(ServiceRequest request) {
     String id = request.param("id");
-    return repository.find(id).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+    Optional<Buffer> cached = cache.get(id);
+    if (cached.isPresent()) {
+      return Future.succeededFuture(ServiceResponse.ok(cached.get()));
+    }
+    long generation = cache.generation();
+    return repository.find(id).map(found -> {
+      found.ifPresent(product -> cache.putIfUnchangedSince(generation, product));
+      return ServiceResponse.ok(orNotFound(found, id).toJson());
+    });
   }
 
   public Future<ServiceResponse> create(ServiceRequest request) {
@@ -41,12 +63,13 @@ public class ProductService {
   public Future<ServiceResponse> update(ServiceRequest request) {
     String id = request.param("id");
     ProductFields fields = ProductValidator.forUpdate(request.bodyObject());
-    return repository.update(id, fields, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+    return repository.update(id, fields, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(changed(found, id), id).toJson()));
   }
 
   public Future<ServiceResponse> delete(ServiceRequest request) {
     String id = request.param("id");
     return repository.delete(id).map(deleted -> {
+      changed(Optional.empty(), id);
       if (!deleted) {
         throw ServiceException.notFound("product", id);
       }
@@ -57,7 +80,13 @@ public class ProductService {
   public Future<ServiceResponse> adjustStock(ServiceRequest request) {
     String id = request.param("id");
     int delta = ProductValidator.delta(request.bodyObject());
-    return repository.adjustStock(id, delta, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+    return repository.adjustStock(id, delta, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(changed(found, id), id).toJson()));
+  }
+
+  private Optional<Product> changed(Optional<Product> result, String id) {
+    cache.evict(id);
+    changed.accept(id);
+    return result;
   }
 
   private static Product orNotFound(Optional<Product> found, String id) {

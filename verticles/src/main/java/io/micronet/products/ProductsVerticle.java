@@ -4,14 +4,18 @@ import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceVerticle;
 import io.micronet.shared.storage.Database;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wiring only: the pool, the schema, and the catalog actions on this instance's address. */
 public class ProductsVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "products";
+  /** Published cluster-wide after every change of a product (body: its id), so every instance evicts it. */
+  static final String CHANGED_ADDRESS = "micronet.products.changed";
 
   private Pool pool;
 
@@ -24,7 +28,11 @@ public class ProductsVerticle extends ServiceVerticle {
   protected Future<ActionDispatcher> createActions() {
     pool = Database.pool(vertx, micronetConfig);
     ProductRepository repository = new ProductRepository(pool);
-    ProductService service = new ProductService(repository, Clock.systemUTC());
+    JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
+    ProductCache cache = new ProductCache(Duration.ofMillis(settings.getLong("cacheTtlMs", 0L)), settings.getLong("cacheEntries", 10_000L));
+    ProductService service = new ProductService(repository, cache,
+      id -> vertx.eventBus().publish(CHANGED_ADDRESS, id), Clock.systemUTC());
+    vertx.eventBus().<String>consumer(CHANGED_ADDRESS, message -> service.evict(message.body()));
     return repository.migrate(vertx).map(v -> new ActionDispatcher(SERVICE)
       .on("list", service::list)
       .on("get", service::get)

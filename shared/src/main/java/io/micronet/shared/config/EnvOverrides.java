@@ -29,6 +29,7 @@ public final class EnvOverrides {
     new Binding("MICRONET_CLUSTER_NAME", "cluster.name", Kind.STRING),
     new Binding("MICRONET_CLUSTER_CONFIG", "cluster.config", Kind.STRING),
     new Binding("MICRONET_VERTICLES", "node.verticles", Kind.LIST),
+    new Binding("MICRONET_EVENT_LOOPS", "node.eventLoops", Kind.INT),
     new Binding("MICRONET_SHUTDOWN_GRACE_SECONDS", "node.shutdownGraceSeconds", Kind.INT),
     new Binding("MICRONET_GATEWAY_INSTANCES", "gateway.instances", Kind.INT),
     new Binding("MICRONET_RATE_LIMIT_RPS", "gateway.rateLimit.requestsPerSecond", Kind.INT),

@@ -112,6 +112,15 @@ public final class MicronetConfig {
     return section("cluster").getString("config");
   }
 
+  /**
+   * Event-loop threads: {@code node.eventLoops}, or one per core when 0. A request crosses several
+   * verticles; fewer loops than Vert.x's default (two per core) means fewer thread hand-offs per request.
+   */
+  public int eventLoops() {
+    int configured = section("node").getInteger("eventLoops", 0);
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+  }
+
   public long shutdownGraceMillis() {
     return section("node").getLong("shutdownGraceSeconds", 20L) * 1000;
   }

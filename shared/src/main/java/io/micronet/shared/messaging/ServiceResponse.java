@@ -1,6 +1,9 @@
 package io.micronet.shared.messaging;
 
-/** A successful action result: the HTTP-like status (200, 201, 204) and the JSON body (null for 204). */
+/**
+ * A successful action result: the HTTP-like status (200, 201, 204) and the JSON body: a JsonObject or
+ * JsonArray, or a Buffer holding JSON already encoded (null for 204).
+ */
 public record ServiceResponse(int status, Object body) {
 
   public static ServiceResponse ok(Object body) {

@@ -20,7 +20,9 @@ public record BreakerPolicy(int maxFailures, long callTimeoutMs, long resetTimeo
   public CircuitBreakerOptions toOptions() {
     return new CircuitBreakerOptions()
       .setMaxFailures(maxFailures)
-      .setTimeout(callTimeoutMs)
+      // the transport enforces callTimeoutMs (event-bus send timeout, web client timeout) and its timeouts
+      // count as failures: one timer per call instead of two
+      .setTimeout(-1)
       .setResetTimeout(resetTimeoutMs)
       // state changes are reported through the breaker's handlers (logs, metrics), not periodic bus messages
       .setNotificationAddress(null);
