@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 
 import java.util.HashMap;
@@ -49,7 +50,12 @@ public class ProductRepository {
   }
 
   public Future<Product> insert(Product product) {
-    return SqlTemplate.forUpdate(pool, "INSERT INTO products (" + COLUMNS + ", name_key) VALUES "
+    return pool.withTransaction(conn -> insert(conn, product));
+  }
+
+  /** The write methods that take a connection run inside the caller's transaction (see IdempotentWrites). */
+  public Future<Product> insert(SqlConnection conn, Product product) {
+    return SqlTemplate.forUpdate(conn, "INSERT INTO products (" + COLUMNS + ", name_key) VALUES "
         + "(#{id}, #{name}, #{description}, #{category}, #{price}, #{stock}, #{createdAt}, #{updatedAt}, #{nameKey})")
       .execute(params(product))
       .map(product)
@@ -62,7 +68,11 @@ public class ProductRepository {
 
   /** Applies the given fields to the product in one transaction; empty when it does not exist. */
   public Future<Optional<Product>> update(String id, ProductFields fields, long now) {
-    return pool.withTransaction(conn -> find(conn, id, true).compose(found -> {
+    return pool.withTransaction(conn -> update(conn, id, fields, now));
+  }
+
+  public Future<Optional<Product>> update(SqlConnection conn, String id, ProductFields fields, long now) {
+    return find(conn, id, true).compose(found -> {
         if (found.isEmpty()) {
           return Future.succeededFuture(Optional.<Product>empty());
         }
@@ -79,12 +89,16 @@ public class ProductRepository {
             + "updated_at = #{updatedAt} WHERE id = #{id}")
           .execute(params(changed))
           .map(Optional.of(changed));
-      }))
+      })
       .recover(ProductRepository::duplicateName);
   }
 
   public Future<Boolean> delete(String id) {
-    return SqlTemplate.forUpdate(pool, "DELETE FROM products WHERE id = #{id}")
+    return pool.withTransaction(conn -> delete(conn, id));
+  }
+
+  public Future<Boolean> delete(SqlConnection conn, String id) {
+    return SqlTemplate.forUpdate(conn, "DELETE FROM products WHERE id = #{id}")
       .execute(Map.of("id", id))
       .map(result -> result.rowCount() == 1);
   }
@@ -94,7 +108,11 @@ public class ProductRepository {
    * it below zero (or past the maximum). Empty when the product does not exist; 409 when the change does not fit.
    */
   public Future<Optional<Product>> adjustStock(String id, int delta, long now) {
-    return pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, "UPDATE products SET stock = stock + #{delta}, "
+    return pool.withTransaction(conn -> adjustStock(conn, id, delta, now));
+  }
+
+  public Future<Optional<Product>> adjustStock(SqlConnection conn, String id, int delta, long now) {
+    return SqlTemplate.forUpdate(conn, "UPDATE products SET stock = stock + #{delta}, "
           + "updated_at = #{now} WHERE id = #{id} AND stock + #{delta} >= 0 AND stock + #{delta} <= #{max}")
         .execute(Map.of("id", id, "delta", delta, "now", now, "max", ProductValidator.STOCK_MAX))
         .compose(result -> find(conn, id, false).compose(found -> {
@@ -104,7 +122,7 @@ public class ProductRepository {
               + ": a change of " + delta + " would make it " + (delta < 0 ? "negative" : "exceed " + ProductValidator.STOCK_MAX)));
           }
           return Future.succeededFuture(found);
-        })));
+        }));
   }
 
   public Future<ProductPage> list(ProductQuery query) {

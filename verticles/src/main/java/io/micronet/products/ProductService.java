@@ -1,5 +1,6 @@
 package io.micronet.products;
 
+import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
@@ -18,12 +19,15 @@ import java.util.function.Consumer;
 public class ProductService {
 
   private final ProductRepository repository;
+  private final IdempotentWrites writes;
   private final ProductCache cache;
   private final Consumer<String> changed;
   private final Clock clock;
 
-  ProductService(ProductRepository repository, ProductCache cache, Consumer<String> changed, Clock clock) {
+  ProductService(ProductRepository repository, IdempotentWrites writes, ProductCache cache, Consumer<String> changed,
+                 Clock clock) {
     this.repository = repository;
+    this.writes = writes;
     this.cache = cache;
     this.changed = changed;
     this.clock = clock;
@@ -57,36 +61,40 @@ public class ProductService {
     Product product = new Product(UUID.randomUUID().toString(), fields.name(),
       fields.description() == null ? "" : fields.description(), fields.category(), fields.priceCents(),
       fields.stock() == null ? 0 : fields.stock(), now, now);
-    return repository.insert(product).map(saved -> ServiceResponse.created(saved.toJson()));
+    return writes.run(request, conn -> repository.insert(conn, product).map(saved -> ServiceResponse.created(saved.toJson())));
   }
 
   public Future<ServiceResponse> update(ServiceRequest request) {
     String id = request.param("id");
     ProductFields fields = ProductValidator.forUpdate(request.bodyObject());
-    return repository.update(id, fields, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(changed(found, id), id).toJson()));
+    return writes.run(request, conn -> repository.update(conn, id, fields, clock.millis())
+        .map(found -> ServiceResponse.ok(orNotFound(found, id).toJson())))
+      .onSuccess(response -> changed(id));
   }
 
   public Future<ServiceResponse> delete(ServiceRequest request) {
     String id = request.param("id");
-    return repository.delete(id).map(deleted -> {
-      changed(Optional.empty(), id);
-      if (!deleted) {
-        throw ServiceException.notFound("product", id);
-      }
-      return ServiceResponse.noContent();
-    });
+    return writes.run(request, conn -> repository.delete(conn, id).map(deleted -> {
+        if (!deleted) {
+          throw ServiceException.notFound("product", id);
+        }
+        return ServiceResponse.noContent();
+      }))
+      .onSuccess(response -> changed(id));
   }
 
   public Future<ServiceResponse> adjustStock(ServiceRequest request) {
     String id = request.param("id");
     int delta = ProductValidator.delta(request.bodyObject());
-    return repository.adjustStock(id, delta, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(changed(found, id), id).toJson()));
+    return writes.run(request, conn -> repository.adjustStock(conn, id, delta, clock.millis())
+        .map(found -> ServiceResponse.ok(orNotFound(found, id).toJson())))
+      .onSuccess(response -> changed(id));
   }
 
-  private Optional<Product> changed(Optional<Product> result, String id) {
+  /** After the commit: evict here at once, and on every other instance through {@code changed}. */
+  private void changed(String id) {
     cache.evict(id);
     changed.accept(id);
-    return result;
   }
 
   private static Product orNotFound(Optional<Product> found, String id) {

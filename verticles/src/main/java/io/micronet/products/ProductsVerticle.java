@@ -1,5 +1,6 @@
 package io.micronet.products;
 
+import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceVerticle;
 import io.micronet.shared.storage.Database;
@@ -30,10 +31,11 @@ public class ProductsVerticle extends ServiceVerticle {
     ProductRepository repository = new ProductRepository(pool);
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     ProductCache cache = new ProductCache(Duration.ofMillis(settings.getLong("cacheTtlMs", 0L)), settings.getLong("cacheEntries", 10_000L));
-    ProductService service = new ProductService(repository, cache,
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    ProductService service = new ProductService(repository, writes, cache,
       id -> vertx.eventBus().publish(CHANGED_ADDRESS, id), Clock.systemUTC());
     vertx.eventBus().<String>consumer(CHANGED_ADDRESS, message -> service.evict(message.body()));
-    return repository.migrate(vertx).map(v -> new ActionDispatcher(SERVICE)
+    return repository.migrate(vertx).compose(v -> writes.migrate(vertx)).map(v -> new ActionDispatcher(SERVICE)
       .on("list", service::list)
       .on("get", service::get)
       .on("create", service::create)

@@ -1,0 +1,134 @@
+package io.micronet.shared.idempotency;
+
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.messaging.ServiceResponse;
+import io.micronet.shared.storage.Migrations;
+import io.micronet.shared.storage.SqlErrors;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs a service's write in one transaction with the record of its {@code Idempotency-Key}: the key is
+ * claimed first (a unique row per service, caller and key), the write runs, and its answer is stored with
+ * the key before the commit. The same key again — a client's retry, or the gateway retrying on another
+ * instance after a timeout — gets the stored answer instead of a second write, also when both race (the
+ * second claim waits for the first transaction, then finds its answer). The same key with a different
+ * request is a 409. Writes without a key simply run in a transaction.
+ */
+public class IdempotentWrites {
+
+  static final int MAX_KEY_LENGTH = 200;
+
+  static final List<List<String>> MIGRATIONS = List.of(List.of(
+    "CREATE TABLE IF NOT EXISTS idempotency_keys ("
+      + "service VARCHAR(64) NOT NULL, "
+      + "caller VARCHAR(200) NOT NULL, "
+      + "idem_key VARCHAR(200) NOT NULL, "
+      + "fingerprint VARCHAR(64) NOT NULL, "
+      + "status INTEGER, "
+      + "response TEXT, "
+      + "created_at BIGINT NOT NULL, "
+      + "PRIMARY KEY (service, caller, idem_key))"));
+
+  private final Pool pool;
+  private final String service;
+
+  public IdempotentWrites(Pool pool, String service) {
+    this.pool = pool;
+    this.service = service;
+  }
+
+  public Future<Void> migrate(Vertx vertx) {
+    return Migrations.apply(vertx, pool, "idempotency", MIGRATIONS);
+  }
+
+  public Future<ServiceResponse> run(ServiceRequest request, Function<SqlConnection, Future<ServiceResponse>> write) {
+    String key = request.idempotencyKey();
+    if (key == null) {
+      return pool.withTransaction(write);
+    }
+    if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+      return Future.failedFuture(new ServiceException(ErrorCode.BAD_REQUEST,
+        "the Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters"));
+    }
+    Map<String, Object> row = new HashMap<>();
+    row.put("service", service);
+    row.put("caller", request.callerId() == null ? "" : request.callerId());
+    row.put("key", key);
+    row.put("fingerprint", fingerprint(request));
+    row.put("at", System.currentTimeMillis());
+    return pool.<ServiceResponse>withTransaction(conn -> SqlTemplate.forUpdate(conn,
+          "INSERT INTO idempotency_keys (service, caller, idem_key, fingerprint, created_at) "
+            + "VALUES (#{service}, #{caller}, #{key}, #{fingerprint}, #{at})")
+        .execute(row)
+        .compose(claimed -> write.apply(conn))
+        .compose(response -> remember(conn, row, response)))
+      .recover(failure -> SqlErrors.isUniqueViolation(failure) ? replay(row) : Future.failedFuture(failure));
+  }
+
+  private static Future<ServiceResponse> remember(SqlConnection conn, Map<String, Object> row, ServiceResponse response) {
+    Map<String, Object> answer = new HashMap<>(row);
+    answer.put("status", response.status());
+    answer.put("response", response.body() == null ? null : encode(response.body()));
+    return SqlTemplate.forUpdate(conn, "UPDATE idempotency_keys SET status = #{status}, response = #{response} "
+        + "WHERE service = #{service} AND caller = #{caller} AND idem_key = #{key}")
+      .execute(answer)
+      .map(response);
+  }
+
+  /** The key was used before: the first answer again, or 409 when the request differs. */
+  private Future<ServiceResponse> replay(Map<String, Object> row) {
+    return SqlTemplate.forQuery(pool, "SELECT fingerprint, status, response FROM idempotency_keys "
+        + "WHERE service = #{service} AND caller = #{caller} AND idem_key = #{key}")
+      .execute(row)
+      .map(rows -> {
+        if (rows.size() == 0) {
+          throw new ServiceException(ErrorCode.CONFLICT, "a request with this Idempotency-Key is in progress; retry shortly");
+        }
+        Row stored = rows.iterator().next();
+        if (!row.get("fingerprint").equals(stored.getString("fingerprint"))) {
+          throw new ServiceException(ErrorCode.CONFLICT, "this Idempotency-Key was already used for a different request");
+        }
+        Integer status = stored.getInteger("status");
+        if (status == null) {
+          throw new ServiceException(ErrorCode.CONFLICT, "a request with this Idempotency-Key is in progress; retry shortly");
+        }
+        String response = stored.getString("response");
+        return new ServiceResponse(status, response == null ? null : Json.decodeValue(response));
+      });
+  }
+
+  private static String encode(Object body) {
+    return body instanceof Buffer buffer ? buffer.toString(StandardCharsets.UTF_8) : Json.encode(body);
+  }
+
+  /** What makes two requests "the same": the action, the path parameters and the body. */
+  static String fingerprint(ServiceRequest request) {
+    String canonical = request.action() + "\n" + request.params().encode() + "\n"
+      + (request.body() == null ? "" : Json.encode(request.body() instanceof JsonObject json ? json : request.body()));
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
