@@ -108,6 +108,36 @@ class GatewayAllInOneTest {
   }
 
   @Test
+  void aRepeatedIdempotencyKeyGivesTheFirstAnswerAndNoSecondWrite() {
+    String key = "key-" + UUID.randomUUID();
+    JsonObject body = new JsonObject().put("name", unique("Keyed Jar")).put("category", "kitchen").put("price", 4).put("stock", 9);
+    HttpResponse<Buffer> first = app.call(POST, "/api/products").bearer(app.managerToken()).header("Idempotency-Key", key)
+      .json(body).send();
+    HttpResponse<Buffer> again = app.call(POST, "/api/products").bearer(app.managerToken()).header("Idempotency-Key", key)
+      .json(body).send();
+    assertEquals(201, first.statusCode(), first.bodyAsString());
+    assertEquals(201, again.statusCode(), again.bodyAsString());
+    assertEquals(first.bodyAsJsonObject(), again.bodyAsJsonObject(), "the same product, not a second one");
+
+    String id = first.bodyAsJsonObject().getString("id");
+    JsonObject take = new JsonObject().put("delta", -2);
+    String stockKey = "stock-" + UUID.randomUUID();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<Buffer> taken = app.call(POST, "/api/products/" + id + "/stock").bearer(app.managerToken())
+        .header("Idempotency-Key", stockKey).json(take).send();
+      assertEquals(200, taken.statusCode(), taken.bodyAsString());
+      assertEquals(7, taken.bodyAsJsonObject().getInteger("stock"));
+    }
+    assertEquals(7, get(id).getInteger("stock"), "the keyed adjustment was applied once");
+
+    HttpResponse<Buffer> different = app.call(POST, "/api/products/" + id + "/stock").bearer(app.managerToken())
+      .header("Idempotency-Key", stockKey).json(new JsonObject().put("delta", -3)).send();
+    assertEquals(409, different.statusCode(), different.bodyAsString());
+    assertEquals("CONFLICT", different.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals(7, get(id).getInteger("stock"));
+  }
+
+  @Test
   void createTrimsAndDefaultsOptionalFields() {
     String name = unique("Tea Towel");
     JsonObject product = create(new JsonObject().put("name", "  " + name + "  ").put("category", "kitchen").put("price", 3));
