@@ -62,7 +62,7 @@ public class GatewayVerticle extends VerticleBase {
         server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())
-          .setCompressionSupported(true));
+          .setCompressionSupported(config.section("http").getBoolean("compression", false)));
         return server.requestHandler(router).listen();
       })
       .onSuccess(s -> LOG.info("gateway listening", kv("port", s.actualPort())));
