@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpMethod;
 
 import java.util.List;
 
+import static io.micronet.gateway.Access.ANY_ROLE;
 import static io.micronet.gateway.Access.MANAGER;
 import static io.micronet.gateway.Access.PUBLIC;
 import static io.vertx.core.http.HttpMethod.DELETE;
@@ -18,6 +19,15 @@ import static io.vertx.core.http.HttpMethod.PUT;
 public final class ApiRoutes {
 
   public static final List<ApiRoute> ALL = List.of(
+    route(POST, "/api/auth/register", "users", "register", PUBLIC),
+    route(POST, "/api/auth/login", "users", "login", PUBLIC),
+    route(GET, "/api/users/me", "users", "me", ANY_ROLE),
+    route(GET, "/api/users", "users", "list", MANAGER),
+    route(POST, "/api/users", "users", "create", MANAGER),
+    // a user may read, change and delete itself: the users service checks "self or manager"
+    route(GET, "/api/users/:id", "users", "get", ANY_ROLE),
+    route(PUT, "/api/users/:id", "users", "update", ANY_ROLE),
+    route(DELETE, "/api/users/:id", "users", "delete", ANY_ROLE),
     route(GET, "/api/products", "products", "list", PUBLIC),
     route(POST, "/api/products", "products", "create", MANAGER),
     route(GET, "/api/products/:id", "products", "get", PUBLIC),

@@ -9,11 +9,11 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A request on its way to a service: the action (for event-bus services) or the path below the
- * service (for HTTP services), the parsed parts, and who is calling.
+ * service (for HTTP services), the parsed parts, who is calling and from which address.
  */
 public record GatewayRequest(HttpMethod method, String service, String action, String pathBelowService,
                              JsonObject params, JsonObject query, Object jsonBody, Buffer rawBody, String contentType,
-                             String requestId, Caller caller, String idempotencyKey) {
+                             String requestId, Caller caller, String idempotencyKey, String clientAddress) {
 
   /** Safe to send twice: a read, or a write the caller made idempotent with a key. */
   public boolean idempotent() {
@@ -33,6 +33,9 @@ public record GatewayRequest(HttpMethod method, String service, String action, S
     }
     if (idempotencyKey != null) {
       options.addHeader(Envelope.IDEMPOTENCY_KEY, idempotencyKey);
+    }
+    if (clientAddress != null) {
+      options.addHeader(Envelope.CLIENT_ADDRESS, clientAddress);
     }
     return options;
   }

@@ -103,7 +103,7 @@ final class GatewayRoutes {
     caller.compose(who -> {
         GatewayRequest request = new GatewayRequest(route.method(), route.service(), route.action(), null,
           pathParams(ctx), query(ctx), jsonBody(ctx), null, null, ctx.get(RequestLog.REQUEST_ID), who,
-          ctx.request().getHeader("Idempotency-Key"));
+          ctx.request().getHeader("Idempotency-Key"), clientKey(ctx));
         return serviceRouter.route(request);
       })
       .onSuccess(reply -> write(ctx, reply))
@@ -126,7 +126,7 @@ final class GatewayRoutes {
     guard.check(ctx.request().getHeader("Authorization"), http.access())
       .compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
         below.isEmpty() ? "/" : below, new JsonObject(), query(ctx), null, raw, ctx.request().getHeader("Content-Type"),
-        ctx.get(RequestLog.REQUEST_ID), who, ctx.request().getHeader("Idempotency-Key"))))
+        ctx.get(RequestLog.REQUEST_ID), who, ctx.request().getHeader("Idempotency-Key"), clientKey(ctx))))
       .onSuccess(reply -> write(ctx, reply))
       .onFailure(e -> fail(ctx, e));
   }
@@ -209,10 +209,24 @@ final class GatewayRoutes {
       return;
     }
     ctx.response().setStatusCode(reply.status());
+    if (reply.status() == 429) {
+      ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds(reply)));
+    }
     if (reply.status() == 204) {
       ctx.response().end();
     } else {
       ctx.response().putHeader("Content-Type", reply.contentType()).end(reply.body());
+    }
+  }
+
+  /** A service that limits a caller names the wait in {@code error.details.retryAfterSeconds}; 1 s otherwise. */
+  private static long retryAfterSeconds(UpstreamReply reply) {
+    try {
+      JsonObject details = new JsonObject(reply.body()).getJsonObject("error").getJsonObject("details");
+      Long seconds = details == null ? null : details.getLong("retryAfterSeconds");
+      return seconds == null || seconds < 1 ? 1 : seconds;
+    } catch (RuntimeException e) {
+      return 1;
     }
   }
 

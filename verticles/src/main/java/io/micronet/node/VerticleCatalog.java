@@ -2,6 +2,7 @@ package io.micronet.node;
 
 import io.micronet.gateway.GatewayVerticle;
 import io.micronet.products.ProductsVerticle;
+import io.micronet.users.UsersVerticle;
 import io.vertx.core.Deployable;
 
 import java.util.LinkedHashMap;
@@ -15,13 +16,14 @@ final class VerticleCatalog {
   static final Map<String, Supplier<Deployable>> VERTICLES = new LinkedHashMap<>();
 
   static {
+    VERTICLES.put(UsersVerticle.SERVICE, UsersVerticle::new);
     VERTICLES.put(ProductsVerticle.SERVICE, ProductsVerticle::new);
     VERTICLES.put("gateway", GatewayVerticle::new);
   }
 
   /** Verticles whose data lives in a database: they must share PostgreSQL when several nodes run them. */
   static boolean isStateful(String name) {
-    return ProductsVerticle.SERVICE.equals(name) || "users".equals(name) || "orders".equals(name);
+    return ProductsVerticle.SERVICE.equals(name) || UsersVerticle.SERVICE.equals(name) || "orders".equals(name);
   }
 
   private VerticleCatalog() {

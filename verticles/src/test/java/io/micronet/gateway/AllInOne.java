@@ -5,6 +5,7 @@ import io.micronet.products.ProductsVerticle;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Tokens;
+import io.micronet.users.UsersVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The all-in-one node in this JVM, as the launcher builds it (Vert.x with Prometheus metrics), with the
- * products service and the gateway deployed separately, so a test can take products away and bring it back.
+ * users service, the products service and the gateway deployed separately, so a test can take products away
+ * and bring it back. The first manager account gets {@link #ADMIN_PASSWORD}.
  * Everything goes through real HTTP on a free loopback port. Also: token minting (ours and hand-crafted
  * bad ones), a small request builder and the contract's error-shape assertions.
  */
@@ -53,6 +55,8 @@ final class AllInOne implements AutoCloseable {
   static final String HOST = "127.0.0.1";
   /** Guards against a hang only (a test that waits this long has failed anyway); never a timing assertion. */
   static final long HANG_GUARD_MS = 30_000;
+  /** The password of the {@code manager} account the users service creates on its first start. */
+  static final String ADMIN_PASSWORD = "test-admin-" + UUID.randomUUID();
   static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   final Vertx vertx;
@@ -84,15 +88,17 @@ final class AllInOne implements AutoCloseable {
     JsonObject given = new JsonObject()
       .put("http", new JsonObject().put("host", HOST).put("port", port))
       .put("storage", new JsonObject().put("dataDir", dataDir.toString()).putNull("dbUrl"))
-      .put("security", new JsonObject().put("jwtSecret", secret))
+      .put("security", new JsonObject().put("jwtSecret", secret).put("adminPassword", ADMIN_PASSWORD))
       .put("node", new JsonObject().put("shutdownGraceSeconds", 5))
       .mergeIn(overrides, true);
     // no environment: a MICRONET_* variable of the machine running the tests must not change what is tested
     JsonObject config = MicronetConfig.load(given, Map.of()).json();
     AllInOne app = new AllInOne(vertx, port, secret, config);
     try {
+      await(vertx.deployVerticle(new UsersVerticle(), new DeploymentOptions().setConfig(config)));
       app.deployProducts();
       await(vertx.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
+      app.awaitService("users", "UP", 1);
       app.awaitProducts("UP", 1);
     } catch (RuntimeException | Error e) {
       app.close();
@@ -122,15 +128,20 @@ final class AllInOne implements AutoCloseable {
 
   /** Waits (bounded) until {@code /status} reports products with this status and instance count. */
   void awaitProducts(String status, int instances) {
-    JsonObject last = poll(() -> call(HttpMethod.GET, "/status").send(),
-      r -> r.statusCode() == 200 && status.equals(products(r).getString("status"))
-        && products(r).getInteger("instances", -1) == instances).bodyAsJsonObject();
-    assertEquals(status, last.getJsonObject("services").getJsonObject("products").getString("status"));
+    awaitService("products", status, instances);
   }
 
-  private static JsonObject products(HttpResponse<Buffer> status) {
+  /** Waits (bounded) until {@code /status} reports the service with this status and instance count. */
+  void awaitService(String service, String status, int instances) {
+    JsonObject last = poll(() -> call(HttpMethod.GET, "/status").send(),
+      r -> r.statusCode() == 200 && status.equals(service(r, service).getString("status"))
+        && service(r, service).getInteger("instances", -1) == instances).bodyAsJsonObject();
+    assertEquals(status, last.getJsonObject("services").getJsonObject(service).getString("status"));
+  }
+
+  private static JsonObject service(HttpResponse<Buffer> status, String service) {
     JsonObject services = status.bodyAsJsonObject().getJsonObject("services", new JsonObject());
-    return services.getJsonObject("products", new JsonObject());
+    return services.getJsonObject(service, new JsonObject());
   }
 
   // ---- tokens -----------------------------------------------------------------------------------

@@ -209,6 +209,6 @@ class ServiceRouterTest {
 
   private static GatewayRequest request(HttpMethod method, String action, String idempotencyKey) {
     return new GatewayRequest(method, "products", action, null, new JsonObject(), new JsonObject(),
-      new JsonObject(), null, null, "req-1", null, idempotencyKey);
+      new JsonObject(), null, null, "req-1", null, idempotencyKey, "127.0.0.1");
   }
 }

@@ -100,6 +100,17 @@ public final class MicronetConfig {
     return section("security").getString("jwtSecret");
   }
 
+  /** The password of the first manager account, or null (then a random one is generated and shown once). */
+  public String adminPassword() {
+    String password = section("security").getString("adminPassword");
+    return password == null || password.isEmpty() ? null : password;
+  }
+
+  /** How long a token issued at login stays valid. */
+  public long tokenTtlSeconds() {
+    return section("security").getLong("tokenTtlSeconds", 3600L);
+  }
+
   public List<String> clusterMembers() {
     return splitList(section("cluster").getString("members"));
   }
@@ -148,6 +159,8 @@ public final class MicronetConfig {
     requirePositive("gateway.rateLimit.burst", section("gateway").getJsonObject("rateLimit").getValue("burst"));
     requirePositive("storage.poolSize", section("storage").getValue("poolSize"));
     requirePositive("gateway.instances", section("gateway").getValue("instances"));
+    Object tokenTtl = section("security").getValue("tokenTtlSeconds");
+    requirePositive("security.tokenTtlSeconds", tokenTtl == null ? 3600 : tokenTtl);
     for (String key : new String[] {"republishSeconds", "reapIntervalSeconds", "refreshSeconds"}) {
       requirePositive("discovery." + key, section("discovery").getValue(key));
     }

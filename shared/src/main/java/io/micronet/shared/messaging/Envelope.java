@@ -4,7 +4,7 @@ package io.micronet.shared.messaging;
  * The one convention for every service action on the event bus.
  * <p>
  * Request: headers {@link #ACTION}, {@link #REQUEST_ID}, {@link #CALLER_ID}, {@link #CALLER_ROLE},
- * {@link #IDEMPOTENCY_KEY}; body {@code {"params":{…path…},"query":{…},"body":…}}.
+ * {@link #IDEMPOTENCY_KEY}, {@link #CLIENT_ADDRESS}; body {@code {"params":{…path…},"query":{…},"body":…}}.
  * Reply: the JSON result, with header {@link #STATUS} when it is not 200. Failure: see {@link ServiceException}.
  */
 public final class Envelope {
@@ -14,6 +14,8 @@ public final class Envelope {
   public static final String CALLER_ID = "x-caller-id";
   public static final String CALLER_ROLE = "x-caller-role";
   public static final String IDEMPOTENCY_KEY = "idempotency-key";
+  /** The HTTP client's address as the gateway sees it (for per-client limits such as failed logins). */
+  public static final String CLIENT_ADDRESS = "x-client-address";
   public static final String STATUS = "status";
 
   public static final String PARAMS = "params";

@@ -5,7 +5,14 @@ import io.vertx.core.json.JsonObject;
 
 /** An action request as a service sees it: path params, query, body and the caller, read from the envelope. */
 public record ServiceRequest(String action, String requestId, String callerId, String callerRole,
-                             String idempotencyKey, JsonObject params, JsonObject query, Object body) {
+                             String idempotencyKey, JsonObject params, JsonObject query, Object body,
+                             String clientAddress) {
+
+  /** A request that names no client address (built by a test or a caller outside the gateway). */
+  public ServiceRequest(String action, String requestId, String callerId, String callerRole, String idempotencyKey,
+                        JsonObject params, JsonObject query, Object body) {
+    this(action, requestId, callerId, callerRole, idempotencyKey, params, query, body, null);
+  }
 
   public static ServiceRequest from(Message<?> message) {
     JsonObject envelope = message.body() instanceof JsonObject json ? json : new JsonObject();
@@ -17,7 +24,8 @@ public record ServiceRequest(String action, String requestId, String callerId, S
       message.headers().get(Envelope.IDEMPOTENCY_KEY),
       orEmpty(envelope.getJsonObject(Envelope.PARAMS)),
       orEmpty(envelope.getJsonObject(Envelope.QUERY)),
-      envelope.getValue(Envelope.BODY));
+      envelope.getValue(Envelope.BODY),
+      message.headers().get(Envelope.CLIENT_ADDRESS));
   }
 
   public String param(String name) {

@@ -1,0 +1,70 @@
+package io.micronet.users;
+
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The account listing parameters: search text, role, page. Anything malformed is a 400 naming the parameter. */
+record UserQuery(String text, String role, int page, int size) {
+
+  static final int DEFAULT_SIZE = 20;
+  static final int MAX_SIZE = 100;
+  static final int MAX_PAGE = 1_000_000;
+  static final int TEXT_MAX = 254;
+
+  static UserQuery from(ServiceRequest request) {
+    JsonObject errors = new JsonObject();
+    String text = request.queryParam("q");
+    if (text != null && text.length() > TEXT_MAX) {
+      errors.put("q", "must be at most " + TEXT_MAX + " characters");
+    }
+    String role = request.queryParam("role");
+    if (role != null && !role.isBlank() && !UserValidator.ROLES.contains(role)) {
+      errors.put("role", "must be manager or client");
+    }
+    int page = intParam(request, "page", 0, 0, MAX_PAGE, errors);
+    int size = intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    if (!errors.isEmpty()) {
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
+    }
+    return new UserQuery(text == null || text.isBlank() ? null : text.strip(), role == null || role.isBlank() ? null : role,
+      page, size);
+  }
+
+  /** The WHERE clause (named template parameters) and its values: never caller text in the SQL. */
+  String where(Map<String, Object> params) {
+    StringBuilder where = new StringBuilder(" WHERE 1=1");
+    if (text != null) {
+      where.append(" AND (username_key LIKE #{text} ESCAPE '\\' OR email_key LIKE #{text} ESCAPE '\\'"
+        + " OR LOWER(name) LIKE #{text} ESCAPE '\\')");
+      String escaped = text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+      params.put("text", "%" + escaped + "%");
+    }
+    if (role != null) {
+      where.append(" AND role = #{role}");
+      params.put("role", role);
+    }
+    return where.toString();
+  }
+
+  private static int intParam(ServiceRequest request, String name, int fallback, int min, int max, JsonObject errors) {
+    String value = request.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.strip());
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.put(name, "must be a whole number from " + min + " to " + max);
+    return fallback;
+  }
+}

@@ -1,0 +1,151 @@
+package io.micronet.users;
+
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.messaging.ServiceResponse;
+import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The accounts' rules: registration, login (slow hash off the event loop, one answer for every failure,
+ * failed attempts limited), and who may read or change which account: a manager any, a user itself,
+ * never its own role. The gateway passes the caller in the envelope; ownership is checked here.
+ */
+class UserService {
+
+  private final UserRepository repository;
+  private final PasswordHasher hasher;
+  private final Tokens tokens;
+  private final long tokenTtlSeconds;
+  private final LoginThrottle throttle;
+  private final Clock clock;
+
+  UserService(UserRepository repository, PasswordHasher hasher, Tokens tokens, long tokenTtlSeconds,
+              LoginThrottle throttle, Clock clock) {
+    this.repository = repository;
+    this.hasher = hasher;
+    this.tokens = tokens;
+    this.tokenTtlSeconds = tokenTtlSeconds;
+    this.throttle = throttle;
+    this.clock = clock;
+  }
+
+  Future<ServiceResponse> register(ServiceRequest request) {
+    UserFields fields = UserValidator.forRegister(request.bodyObject());
+    return insert(fields, Caller.CLIENT);
+  }
+
+  Future<ServiceResponse> create(ServiceRequest request) {
+    requireManager(request);
+    UserFields fields = UserValidator.forCreate(request.bodyObject());
+    return insert(fields, fields.role() == null ? Caller.CLIENT : fields.role());
+  }
+
+  Future<ServiceResponse> login(ServiceRequest request) {
+    Credentials credentials = UserValidator.forLogin(request.bodyObject());
+    long wait = throttle.retryAfterSeconds(credentials.username(), request.clientAddress());
+    if (wait > 0) {
+      return Future.failedFuture(new ServiceException(ErrorCode.RATE_LIMITED, "too many failed logins; retry in " + wait + " s",
+        new JsonObject().put("retryAfterSeconds", wait)));
+    }
+    return repository.findByUsername(credentials.username())
+      .compose(found -> hasher.verify(credentials.password(), found.map(User::passwordHash).orElse(null))
+        .map(matches -> matches ? found : Optional.<User>empty()))
+      .map(user -> {
+        if (user.isEmpty()) {
+          throttle.failed(credentials.username(), request.clientAddress());
+          throw new ServiceException(ErrorCode.UNAUTHORIZED, "wrong username or password");
+        }
+        throttle.succeeded(credentials.username());
+        return ServiceResponse.ok(loginAnswer(user.get()));
+      });
+  }
+
+  Future<ServiceResponse> me(ServiceRequest request) {
+    return find(requireCaller(request));
+  }
+
+  Future<ServiceResponse> get(ServiceRequest request) {
+    String id = request.param("id");
+    requireSelfOrManager(request, id);
+    return find(id);
+  }
+
+  Future<ServiceResponse> list(ServiceRequest request) {
+    requireManager(request);
+    return repository.list(UserQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson()));
+  }
+
+  Future<ServiceResponse> update(ServiceRequest request) {
+    String id = request.param("id");
+    requireSelfOrManager(request, id);
+    UserFields fields = UserValidator.forUpdate(request.bodyObject());
+    if (fields.role() != null && id.equals(request.callerId())) {
+      throw new ServiceException(ErrorCode.FORBIDDEN, "you cannot change your own role");
+    }
+    Future<String> passwordHash = fields.password() == null ? Future.succeededFuture() : hasher.hash(fields.password());
+    return passwordHash.compose(hash -> repository.update(id, fields, hash, clock.millis()))
+      .map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+  }
+
+  Future<ServiceResponse> delete(ServiceRequest request) {
+    String id = request.param("id");
+    requireSelfOrManager(request, id);
+    return repository.delete(id).map(deleted -> {
+      if (!deleted) {
+        throw ServiceException.notFound("user", id);
+      }
+      return ServiceResponse.noContent();
+    });
+  }
+
+  private Future<ServiceResponse> find(String id) {
+    return repository.find(id).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+  }
+
+  private Future<ServiceResponse> insert(UserFields fields, String role) {
+    long now = clock.millis();
+    return hasher.hash(fields.password())
+      .compose(hash -> repository.insert(new User(UUID.randomUUID().toString(), fields.username(), fields.email(),
+        fields.name() == null ? "" : fields.name(), role, hash, now, now)))
+      .map(user -> ServiceResponse.created(user.toJson()));
+  }
+
+  private JsonObject loginAnswer(User user) {
+    String token = tokens.issue(new Caller(user.id(), user.username(), user.role()), tokenTtlSeconds);
+    return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresIn", tokenTtlSeconds)
+      .put("user", user.summary());
+  }
+
+  private static String requireCaller(ServiceRequest request) {
+    if (request.callerId() == null) {
+      throw new ServiceException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
+    }
+    return request.callerId();
+  }
+
+  private static void requireManager(ServiceRequest request) {
+    requireCaller(request);
+    if (!Caller.MANAGER.equals(request.callerRole())) {
+      throw new ServiceException(ErrorCode.FORBIDDEN, "only a manager may do this");
+    }
+  }
+
+  /** A manager may act on any account, anyone else on its own only (a guessed id gets 403, never a hint). */
+  private static void requireSelfOrManager(ServiceRequest request, String id) {
+    if (!requireCaller(request).equals(id) && !Caller.MANAGER.equals(request.callerRole())) {
+      throw new ServiceException(ErrorCode.FORBIDDEN, "you may only see or change your own account");
+    }
+  }
+
+  private static User orNotFound(Optional<User> found, String id) {
+    return found.orElseThrow(() -> ServiceException.notFound("user", id));
+  }
+}
