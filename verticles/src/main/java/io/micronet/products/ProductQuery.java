@@ -3,6 +3,7 @@ package io.micronet.products;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -58,8 +59,8 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
         errors.put("sort", "must be one of name, -name, price, -price, stock, -stock");
       }
     }
-    int page = intParam(request, "page", 0, 0, MAX_PAGE, errors);
-    int size = intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
+    int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
     if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
       errors.put("minPrice", "must not be greater than maxPrice");
     }
@@ -74,7 +75,7 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
     StringBuilder where = new StringBuilder(" WHERE 1=1");
     if (text != null) {
       where.append(" AND (LOWER(name) LIKE #{text} ESCAPE '\\' OR LOWER(description) LIKE #{text} ESCAPE '\\')");
-      params.put("text", "%" + escapeLike(text.toLowerCase()) + "%");
+      params.put("text", Inputs.containsPattern(text));
     }
     if (category != null) {
       where.append(" AND category = #{category}");
@@ -92,10 +93,6 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
       where.append(inStock ? " AND stock > 0" : " AND stock = 0");
     }
     return where.toString();
-  }
-
-  static String escapeLike(String text) {
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   private static String textParam(ServiceRequest request, String name, int max, JsonObject errors) {
@@ -143,23 +140,5 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
     }
     errors.put(name, "must be true or false");
     return null;
-  }
-
-  private static int intParam(ServiceRequest request, String name, int fallback, int min, int max, JsonObject errors) {
-    String value = request.queryParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value.strip());
-      if (parsed < min || parsed > max) {
-        errors.put(name, "must be a whole number from " + min + " to " + max);
-        return fallback;
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      errors.put(name, "must be a whole number from " + min + " to " + max);
-      return fallback;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.micronet.products;
 
 import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -112,24 +113,11 @@ final class ProductValidator {
       errors.put(key, "must not contain control characters");
       return null;
     }
-    if (!wellFormed(value)) {
+    if (!Inputs.wellFormed(value)) {
       errors.put(key, "must be valid Unicode text");
       return null;
     }
     return value;
-  }
-
-  /** No unpaired surrogate (a JSON escape may name half a pair alone): such text has no UTF-8 form to store. */
-  private static boolean wellFormed(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static Long price(JsonObject body, JsonObject errors) {

@@ -3,9 +3,9 @@ package io.micronet.users;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Locale;
 import java.util.Map;
 
 /** The account listing parameters: search text, role, page. Anything malformed is a 400 naming the parameter. */
@@ -26,8 +26,8 @@ record UserQuery(String text, String role, int page, int size) {
     if (role != null && !role.isBlank() && !UserValidator.ROLES.contains(role)) {
       errors.put("role", "must be manager or client");
     }
-    int page = intParam(request, "page", 0, 0, MAX_PAGE, errors);
-    int size = intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
+    int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
     if (!errors.isEmpty()) {
       throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
     }
@@ -41,30 +41,12 @@ record UserQuery(String text, String role, int page, int size) {
     if (text != null) {
       where.append(" AND (username_key LIKE #{text} ESCAPE '\\' OR email_key LIKE #{text} ESCAPE '\\'"
         + " OR LOWER(name) LIKE #{text} ESCAPE '\\')");
-      String escaped = text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-      params.put("text", "%" + escaped + "%");
+      params.put("text", Inputs.containsPattern(text));
     }
     if (role != null) {
       where.append(" AND role = #{role}");
       params.put("role", role);
     }
     return where.toString();
-  }
-
-  private static int intParam(ServiceRequest request, String name, int fallback, int min, int max, JsonObject errors) {
-    String value = request.queryParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value.strip());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    errors.put(name, "must be a whole number from " + min + " to " + max);
-    return fallback;
   }
 }

@@ -2,6 +2,7 @@ package io.micronet.users;
 
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.security.Caller;
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -128,7 +129,7 @@ final class UserValidator {
       errors.put(key, min == 0 ? "must be at most " + max + " characters" : "must be " + min + " to " + max + " characters");
       return null;
     }
-    if (value.chars().anyMatch(Character::isISOControl) || !wellFormed(value)) {
+    if (value.chars().anyMatch(Character::isISOControl) || !Inputs.wellFormed(value)) {
       errors.put(key, "must be valid text without control characters");
       return null;
     }
@@ -147,23 +148,10 @@ final class UserValidator {
       errors.put("password", "must be " + min + " to " + PASSWORD_MAX + " characters");
       return null;
     }
-    if (!wellFormed(value)) {
+    if (!Inputs.wellFormed(value)) {
       errors.put("password", "must be valid Unicode text");
       return null;
     }
     return value;
-  }
-
-  /** No unpaired surrogate (a JSON escape may name half a pair alone): such text has no UTF-8 form. */
-  private static boolean wellFormed(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

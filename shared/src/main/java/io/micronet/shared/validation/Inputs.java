@@ -1,0 +1,50 @@
+package io.micronet.shared.validation;
+
+import io.micronet.shared.messaging.ServiceRequest;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Locale;
+
+/** Checks every service applies to caller input the same way; problems are collected into {@code errors}. */
+public final class Inputs {
+
+  private Inputs() {
+  }
+
+  /** No unpaired surrogate (a JSON escape may name half a pair alone): such text has no UTF-8 form to store. */
+  public static boolean wellFormed(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A whole-number query parameter within [min, max]; {@code fallback} when absent or invalid (then named in errors). */
+  public static int intParam(ServiceRequest request, String name, int fallback, int min, int max, JsonObject errors) {
+    String value = request.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.strip());
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.put(name, "must be a whole number from " + min + " to " + max);
+    return fallback;
+  }
+
+  /** A case-insensitive "contains" pattern for {@code LOWER(column) LIKE … ESCAPE '\'}: the caller's % and _ match literally. */
+  public static String containsPattern(String text) {
+    String escaped = text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return "%" + escaped + "%";
+  }
+}
