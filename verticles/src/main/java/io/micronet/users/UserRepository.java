@@ -57,7 +57,12 @@ class UserRepository {
   }
 
   Future<User> insert(User user) {
-    return SqlTemplate.forUpdate(pool, "INSERT INTO users (" + COLUMNS + ", username_key, email_key) VALUES (#{id}, "
+    return insert(pool, user);
+  }
+
+  /** The writes that take a client run inside the caller's transaction (see IdempotentWrites). */
+  Future<User> insert(SqlClient client, User user) {
+    return SqlTemplate.forUpdate(client, "INSERT INTO users (" + COLUMNS + ", username_key, email_key) VALUES (#{id}, "
         + "#{username}, #{email}, #{name}, #{role}, #{passwordHash}, #{createdAt}, #{updatedAt}, #{usernameKey}, #{emailKey})")
       .execute(params(user))
       .map(user)
@@ -79,11 +84,15 @@ class UserRepository {
 
   /** Applies the given fields (and the new password's hash, if any) in one transaction; empty when there is no such user. */
   Future<Optional<User>> update(String id, UserFields fields, String passwordHash, long now) {
-    return pool.withTransaction(conn -> update(conn, id, fields, passwordHash, now)).recover(UserRepository::duplicate);
+    return pool.withTransaction(conn -> update(conn, id, fields, passwordHash, now));
   }
 
   Future<Boolean> delete(String id) {
-    return SqlTemplate.forUpdate(pool, "DELETE FROM users WHERE id = #{id}")
+    return delete(pool, id);
+  }
+
+  Future<Boolean> delete(SqlClient client, String id) {
+    return SqlTemplate.forUpdate(client, "DELETE FROM users WHERE id = #{id}")
       .execute(Map.of("id", id))
       .map(result -> result.rowCount() == 1);
   }
@@ -103,7 +112,7 @@ class UserRepository {
     return Future.all(total, items).map(v -> new UserPage(items.result(), query.page(), query.size(), total.result()));
   }
 
-  private static Future<Optional<User>> update(SqlConnection conn, String id, UserFields fields, String passwordHash, long now) {
+  Future<Optional<User>> update(SqlConnection conn, String id, UserFields fields, String passwordHash, long now) {
     return find(conn, "id = #{key}", id, true).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(Optional.<User>empty());
@@ -121,7 +130,7 @@ class UserRepository {
           + "updated_at = #{updatedAt} WHERE id = #{id}")
         .execute(params(changed))
         .map(Optional.of(changed));
-    });
+    }).recover(UserRepository::duplicate);
   }
 
   private static Future<Optional<User>> find(SqlClient client, String condition, String key, boolean forUpdate) {

@@ -1,5 +1,6 @@
 package io.micronet.users;
 
+import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
@@ -21,15 +22,17 @@ import java.util.UUID;
 class UserService {
 
   private final UserRepository repository;
+  private final IdempotentWrites writes;
   private final PasswordHasher hasher;
   private final Tokens tokens;
   private final long tokenTtlSeconds;
   private final LoginThrottle throttle;
   private final Clock clock;
 
-  UserService(UserRepository repository, PasswordHasher hasher, Tokens tokens, long tokenTtlSeconds,
-              LoginThrottle throttle, Clock clock) {
+  UserService(UserRepository repository, IdempotentWrites writes, PasswordHasher hasher, Tokens tokens,
+              long tokenTtlSeconds, LoginThrottle throttle, Clock clock) {
     this.repository = repository;
+    this.writes = writes;
     this.hasher = hasher;
     this.tokens = tokens;
     this.tokenTtlSeconds = tokenTtlSeconds;
@@ -39,13 +42,13 @@ class UserService {
 
   Future<ServiceResponse> register(ServiceRequest request) {
     UserFields fields = UserValidator.forRegister(request.bodyObject());
-    return insert(fields, Caller.CLIENT);
+    return insert(request, fields, Caller.CLIENT);
   }
 
   Future<ServiceResponse> create(ServiceRequest request) {
     requireManager(request);
     UserFields fields = UserValidator.forCreate(request.bodyObject());
-    return insert(fields, fields.role() == null ? Caller.CLIENT : fields.role());
+    return insert(request, fields, fields.role() == null ? Caller.CLIENT : fields.role());
   }
 
   Future<ServiceResponse> login(ServiceRequest request) {
@@ -91,31 +94,40 @@ class UserService {
       throw new ServiceException(ErrorCode.FORBIDDEN, "you cannot change your own role");
     }
     Future<String> passwordHash = fields.password() == null ? Future.succeededFuture() : hasher.hash(fields.password());
-    return passwordHash.compose(hash -> repository.update(id, fields, hash, clock.millis()))
-      .map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
+    return passwordHash.compose(hash -> writes.run(request, withoutPassword(request), conn ->
+      repository.update(conn, id, fields, hash, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()))));
   }
 
   Future<ServiceResponse> delete(ServiceRequest request) {
     String id = request.param("id");
     requireSelfOrManager(request, id);
-    return repository.delete(id).map(deleted -> {
+    return writes.run(request, conn -> repository.delete(conn, id).map(deleted -> {
       if (!deleted) {
         throw ServiceException.notFound("user", id);
       }
       return ServiceResponse.noContent();
-    });
+    }));
   }
 
   private Future<ServiceResponse> find(String id) {
     return repository.find(id).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()));
   }
 
-  private Future<ServiceResponse> insert(UserFields fields, String role) {
+  /** The slow hash first, outside any transaction; then the keyed insert. */
+  private Future<ServiceResponse> insert(ServiceRequest request, UserFields fields, String role) {
     long now = clock.millis();
     return hasher.hash(fields.password())
-      .compose(hash -> repository.insert(new User(UUID.randomUUID().toString(), fields.username(), fields.email(),
-        fields.name() == null ? "" : fields.name(), role, hash, now, now)))
-      .map(user -> ServiceResponse.created(user.toJson()));
+      .compose(hash -> writes.run(request, withoutPassword(request), conn -> repository.insert(conn, new User(
+          UUID.randomUUID().toString(), fields.username(), fields.email(), fields.name() == null ? "" : fields.name(),
+          role, hash, now, now))
+        .map(user -> ServiceResponse.created(user.toJson()))));
+  }
+
+  /** What tells two keyed requests apart, minus the password: no hash of it is kept with the key. */
+  private static JsonObject withoutPassword(ServiceRequest request) {
+    JsonObject body = request.bodyObject().copy();
+    body.remove("password");
+    return body;
   }
 
   private JsonObject loginAnswer(User user) {

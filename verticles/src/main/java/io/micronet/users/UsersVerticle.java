@@ -1,5 +1,6 @@
 package io.micronet.users;
 
+import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.service.ServiceVerticle;
@@ -31,11 +32,13 @@ public class UsersVerticle extends ServiceVerticle {
     PasswordHasher hasher = new PasswordHasher(vertx);
     ManagerAccount manager = new ManagerAccount(repository, hasher, Clock.systemUTC());
     LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_ALLOWED, LOGIN_FAILURE_WINDOW, Clock.systemUTC());
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
     return repository.migrate(vertx)
+      .compose(v -> writes.migrate(vertx))
       .compose(v -> manager.ensure(micronetConfig.adminPassword(), ManagerAccount::printToConsole))
       .compose(created -> Tokens.load(vertx, micronetConfig))
       .map(tokens -> {
-        UserService service = new UserService(repository, hasher, tokens, micronetConfig.tokenTtlSeconds(), throttle,
+        UserService service = new UserService(repository, writes, hasher, tokens, micronetConfig.tokenTtlSeconds(), throttle,
           Clock.systemUTC());
         return new ActionDispatcher(SERVICE)
           .on("register", service::register)

@@ -1,6 +1,7 @@
 package io.micronet.users;
 
 import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
@@ -53,10 +54,22 @@ class UserServiceTest {
     Pool pool = Database.pool(vertx, MicronetConfig.load(new JsonObject()
       .put("storage", new JsonObject().put("dataDir", dataDir.toString())), Map.of()));
     repository = new UserRepository(pool);
-    repository.migrate(vertx).await();
+    IdempotentWrites writes = new IdempotentWrites(pool, "users");
+    repository.migrate(vertx).compose(v -> writes.migrate(vertx)).await();
     hasher = new PasswordHasher(vertx);
     tokens = Tokens.withSecret(vertx, SECRET);
-    service = new UserService(repository, hasher, tokens, TTL, new LoginThrottle(5, Duration.ofMinutes(15), clock), clock);
+    service = new UserService(repository, writes, hasher, tokens, TTL, new LoginThrottle(5, Duration.ofMinutes(15), clock), clock);
+  }
+
+  @Test
+  void aKeyedRegistrationRetriedGetsTheFirstAnswerAndKeepsNoTraceOfThePassword() {
+    JsonObject body = new JsonObject().put("username", "keyed-kim").put("email", "kim@example.org").put("password", "s3cret-pass");
+    ServiceRequest keyed = new ServiceRequest("register", "r", null, null, "reg-1", new JsonObject(), new JsonObject(), body,
+      "127.0.0.1");
+    ServiceResponse first = service.register(keyed).await();
+    ServiceResponse again = service.register(keyed).await();
+    assertEquals(201, again.status());
+    assertEquals(first.body(), again.body(), "the same account, not a 409 for a duplicate");
   }
 
   @Test

@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -61,6 +60,15 @@ public class IdempotentWrites {
   }
 
   public Future<ServiceResponse> run(ServiceRequest request, Function<SqlConnection, Future<ServiceResponse>> write) {
+    return run(request, request.body(), write);
+  }
+
+  /**
+   * Like {@link #run(ServiceRequest, Function)}, telling requests apart by {@code fingerprintBody} rather than
+   * the whole body: a body holding a secret (a password) must not leave a hash of it in the keys table.
+   */
+  public Future<ServiceResponse> run(ServiceRequest request, Object fingerprintBody,
+                                     Function<SqlConnection, Future<ServiceResponse>> write) {
     String key = request.idempotencyKey();
     if (key == null) {
       return pool.withTransaction(write);
@@ -73,7 +81,7 @@ public class IdempotentWrites {
     row.put("service", service);
     row.put("caller", request.callerId() == null ? "" : request.callerId());
     row.put("key", key);
-    row.put("fingerprint", fingerprint(request));
+    row.put("fingerprint", fingerprint(request, fingerprintBody));
     row.put("at", System.currentTimeMillis());
     return pool.<ServiceResponse>withTransaction(conn -> SqlTemplate.forUpdate(conn,
           "INSERT INTO idempotency_keys (service, caller, idem_key, fingerprint, created_at) "
@@ -121,9 +129,8 @@ public class IdempotentWrites {
   }
 
   /** What makes two requests "the same": the action, the path parameters and the body. */
-  static String fingerprint(ServiceRequest request) {
-    String canonical = request.action() + "\n" + request.params().encode() + "\n"
-      + (request.body() == null ? "" : Json.encode(request.body() instanceof JsonObject json ? json : request.body()));
+  static String fingerprint(ServiceRequest request, Object body) {
+    String canonical = request.action() + "\n" + request.params().encode() + "\n" + (body == null ? "" : Json.encode(body));
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);
