@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -30,7 +31,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 /**
  * The gateway's router: request id and log, rate limit, body limit, then each {@link ApiRoutes} entry
  * (access check → {@link ServiceRouter}), plain HTTP services under {@code /api/<service>/…}, the
- * gateway's own endpoints, the static page, and JSON errors for everything that goes wrong.
+ * gateway's own endpoints ({@link GatewayEndpoint}: health, status, metrics, services, the API documentation),
+ * swagger-ui and the static page, and JSON errors for everything that goes wrong.
  */
 final class GatewayRoutes {
 
@@ -44,9 +46,11 @@ final class GatewayRoutes {
   private final boolean trustForwardedFor;
   private final long bodyLimit;
   private final Handler<RoutingContext> metricsHandler;
+  private final ApiDocs docs;
 
   GatewayRoutes(Vertx vertx, UpstreamDirectory directory, ServiceRouter serviceRouter, AccessGuard guard,
-                RateLimiter rateLimiter, boolean trustForwardedFor, long bodyLimit, Handler<RoutingContext> metricsHandler) {
+                RateLimiter rateLimiter, boolean trustForwardedFor, long bodyLimit, Handler<RoutingContext> metricsHandler,
+                ApiDocs docs) {
     this.vertx = vertx;
     this.directory = directory;
     this.serviceRouter = serviceRouter;
@@ -55,6 +59,7 @@ final class GatewayRoutes {
     this.trustForwardedFor = trustForwardedFor;
     this.bodyLimit = bodyLimit;
     this.metricsHandler = metricsHandler;
+    this.docs = docs;
   }
 
   Router router() {
@@ -67,10 +72,12 @@ final class GatewayRoutes {
       router.route(method, "/api/*").handler(bodies);
     }
 
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/status").handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
-    router.get("/metrics").handler(this::loopbackOnly).handler(metricsHandler);
-    router.get("/api/services").handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), Access.MANAGER)
+    own(router, GatewayEndpoint.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    own(router, GatewayEndpoint.STATUS).handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
+    own(router, GatewayEndpoint.METRICS).handler(this::loopbackOnly).handler(metricsHandler);
+    own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
+    own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));
+    own(router, GatewayEndpoint.SERVICES).handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), GatewayEndpoint.SERVICES.access())
       .onSuccess(caller -> json(ctx, 200, StatusReport.instances(directory)))
       .onFailure(e -> fail(ctx, e)));
 
@@ -87,6 +94,8 @@ final class GatewayRoutes {
     router.route("/api/:service/*").handler(this::forwardToHttpService);
     router.route("/api/:service").handler(this::forwardToHttpService);
 
+    // swagger-ui's files for /docs, from its WebJar on the classpath
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true));
 
     router.errorHandler(400, ctx -> errorFromRouter(ctx, ErrorCode.BAD_REQUEST, "malformed request"));
@@ -96,6 +105,10 @@ final class GatewayRoutes {
     router.errorHandler(413, ctx -> errorFromRouter(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than " + bodyLimit + " bytes"));
     router.errorHandler(500, this::internalError);
     return router;
+  }
+
+  private static Route own(Router router, GatewayEndpoint endpoint) {
+    return router.route(endpoint.method(), endpoint.path());
   }
 
   private void forward(RoutingContext ctx, ApiRoute route) {

@@ -54,11 +54,12 @@ public class GatewayVerticle extends VerticleBase {
 
     // Hazelcast tells us at once when a member dies; its discovery records follow when the reaper runs
     membership = MembershipWatch.onNodeLeft(vertx, directory::nodeLeft);
-    return Future.all(directory.start(refreshMs), Tokens.load(vertx, config))
+    return Future.all(directory.start(refreshMs), Tokens.load(vertx, config), vertx.executeBlocking(ApiDocs::load))
       .compose(ready -> {
         Tokens tokens = ready.resultAt(1);
+        ApiDocs docs = ready.resultAt(2);
         Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(tokens), rateLimiter,
-          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler()).router();
+          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler(), docs).router();
         server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())
