@@ -6,12 +6,20 @@ import io.micronet.shared.security.Tokens;
 import io.micronet.shared.service.ServiceVerticle;
 import io.micronet.shared.storage.Database;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcServer;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/** Wiring only: the pool, the schema, the first manager account, the token key, and the account actions. */
+/**
+ * Wiring only: the pool, the schema, the first manager account, the token key, the account actions, and
+ * the gRPC server on {@code grpc.port}. Every instance listens on that port: Vert.x shares one listening
+ * socket between the instances of a node and spreads the connections over them.
+ */
 public class UsersVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "users";
@@ -19,6 +27,8 @@ public class UsersVerticle extends ServiceVerticle {
   static final Duration LOGIN_FAILURE_WINDOW = Duration.ofMinutes(15);
 
   private Pool pool;
+  private UsersGrpcService grpcService;
+  private HttpServer grpcServer;
 
   @Override
   protected String serviceName() {
@@ -40,6 +50,7 @@ public class UsersVerticle extends ServiceVerticle {
       .map(tokens -> {
         UserService service = new UserService(repository, writes, hasher, tokens, micronetConfig.tokenTtlSeconds(), throttle,
           Clock.systemUTC());
+        grpcService = new UsersGrpcService(service, tokens);
         return new ActionDispatcher(SERVICE)
           .on("register", service::register)
           .on("login", service::login)
@@ -50,6 +61,27 @@ public class UsersVerticle extends ServiceVerticle {
           .on("update", service::update)
           .on("delete", service::delete);
       });
+  }
+
+  @Override
+  public Future<?> start() {
+    return super.start().compose(v -> {
+      GrpcServer grpc = GrpcServer.server(vertx).addService(grpcService.service());
+      return vertx.createHttpServer(new HttpServerOptions().setHost(micronetConfig.httpHost()))
+        .requestHandler(grpc)
+        .listen(micronetConfig.grpcPort())
+        .onSuccess(server -> grpcServer = server)
+        // a port taken by someone else: withdraw the instance again and fail the deployment
+        .recover(e -> super.stop().transform(ar -> Future.failedFuture(e)));
+    });
+  }
+
+  /** The gRPC port first (calls under way finish within the grace period), then the event-bus side. */
+  @Override
+  public Future<?> stop() {
+    Future<Void> grpcClosed = grpcServer == null ? Future.succeededFuture()
+      : grpcServer.shutdown(micronetConfig.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
+    return grpcClosed.eventually(super::stop);
   }
 
   @Override

@@ -79,7 +79,7 @@ final class AllInOne implements AutoCloseable {
 
   /**
    * Starts the all-in-one with its data in {@code dataDir}; {@code overrides} is merged over the test
-   * defaults (loopback, a free port, a random JWT secret, embedded storage).
+   * defaults (loopback, free HTTP and gRPC ports, a random JWT secret, embedded storage).
    */
   static AllInOne start(Path dataDir, JsonObject overrides) {
     Vertx vertx = metricsVertx();
@@ -87,6 +87,7 @@ final class AllInOne implements AutoCloseable {
     String secret = randomSecret();
     JsonObject given = new JsonObject()
       .put("http", new JsonObject().put("host", HOST).put("port", port))
+      .put("grpc", new JsonObject().put("port", freePort()))
       .put("storage", new JsonObject().put("dataDir", dataDir.toString()).putNull("dbUrl"))
       .put("security", new JsonObject().put("jwtSecret", secret).put("adminPassword", ADMIN_PASSWORD))
       .put("node", new JsonObject().put("shutdownGraceSeconds", 5))
