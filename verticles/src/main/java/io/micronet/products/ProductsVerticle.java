@@ -3,7 +3,6 @@ package io.micronet.products;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceVerticle;
-import io.micronet.shared.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -18,7 +17,6 @@ public class ProductsVerticle extends ServiceVerticle {
   /** Published cluster-wide after every change of a product (body: its id), so every instance evicts it. */
   static final String CHANGED_ADDRESS = "micronet.products.changed";
 
-  private Pool pool;
 
   @Override
   protected String serviceName() {
@@ -27,7 +25,7 @@ public class ProductsVerticle extends ServiceVerticle {
 
   @Override
   protected Future<ActionDispatcher> createActions() {
-    pool = Database.pool(vertx, micronetConfig);
+    Pool pool = pool();
     ProductRepository repository = new ProductRepository(pool);
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     ProductCache cache = new ProductCache(Duration.ofMillis(settings.getLong("cacheTtlMs", 0L)), settings.getLong("cacheEntries", 10_000L));
@@ -42,10 +40,5 @@ public class ProductsVerticle extends ServiceVerticle {
       .on("update", service::update)
       .on("delete", service::delete)
       .on("adjustStock", service::adjustStock));
-  }
-
-  @Override
-  protected Future<?> closeResources() {
-    return pool == null ? Future.succeededFuture() : pool.close();
   }
 }

@@ -4,7 +4,6 @@ import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.service.ServiceVerticle;
-import io.micronet.shared.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,7 +25,6 @@ public class UsersVerticle extends ServiceVerticle {
   static final int LOGIN_FAILURES_ALLOWED = 5;
   static final Duration LOGIN_FAILURE_WINDOW = Duration.ofMinutes(15);
 
-  private Pool pool;
   private UsersGrpcService grpcService;
   private HttpServer grpcServer;
 
@@ -37,7 +35,7 @@ public class UsersVerticle extends ServiceVerticle {
 
   @Override
   protected Future<ActionDispatcher> createActions() {
-    pool = Database.pool(vertx, micronetConfig);
+    Pool pool = pool();
     UserRepository repository = new UserRepository(pool);
     PasswordHasher hasher = new PasswordHasher(vertx);
     ManagerAccount manager = new ManagerAccount(repository, hasher, Clock.systemUTC());
@@ -82,10 +80,5 @@ public class UsersVerticle extends ServiceVerticle {
     Future<Void> grpcClosed = grpcServer == null ? Future.succeededFuture()
       : grpcServer.shutdown(micronetConfig.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
     return grpcClosed.eventually(super::stop);
-  }
-
-  @Override
-  protected Future<?> closeResources() {
-    return pool == null ? Future.succeededFuture() : pool.close();
   }
 }

@@ -5,11 +5,13 @@ import io.micronet.shared.discovery.InstanceRecords;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.discovery.RecordPublisher;
 import io.micronet.shared.messaging.ActionDispatcher;
+import io.micronet.shared.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.servicediscovery.ServiceDiscovery;
+import io.vertx.sqlclient.Pool;
 
 import java.util.UUID;
 
@@ -28,6 +30,7 @@ public abstract class ServiceVerticle extends VerticleBase {
   private RecordPublisher publisher;
   private ActionDispatcher dispatcher;
   private MessageConsumer<Object> consumer;
+  private Pool pool;
 
   /** The service name clients and the gateway use: {@code products}, {@code users} … */
   protected abstract String serviceName();
@@ -38,6 +41,14 @@ public abstract class ServiceVerticle extends VerticleBase {
   /** Closes what {@link #createActions()} opened; called after in-flight requests have drained. */
   protected Future<?> closeResources() {
     return Future.succeededFuture();
+  }
+
+  /** The service's SQL pool (embedded or PostgreSQL, from the config), opened once, closed after the drain. */
+  protected Pool pool() {
+    if (pool == null) {
+      pool = Database.pool(vertx, micronetConfig);
+    }
+    return pool;
   }
 
   @Override
@@ -66,6 +77,7 @@ public abstract class ServiceVerticle extends VerticleBase {
       .compose(v -> drain(System.currentTimeMillis() + graceMs))
       .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
       .compose(v -> closeResources())
+      .compose(v -> pool == null ? Future.succeededFuture() : pool.close())
       .eventually(() -> {
         discovery.close();
         return Future.succeededFuture();
