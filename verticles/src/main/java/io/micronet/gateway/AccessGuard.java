@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.security.Access;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.security.Caller;

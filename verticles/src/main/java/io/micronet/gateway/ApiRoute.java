@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.security.Access;
 import io.vertx.core.http.HttpMethod;
 
 /** One REST operation of the public API, bound to a service action on the event bus. */

@@ -1,12 +1,13 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.security.Access;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.List;
 
-import static io.micronet.gateway.Access.ANY_ROLE;
-import static io.micronet.gateway.Access.MANAGER;
-import static io.micronet.gateway.Access.PUBLIC;
+import static io.micronet.shared.security.Access.ANY_ROLE;
+import static io.micronet.shared.security.Access.MANAGER;
+import static io.micronet.shared.security.Access.PUBLIC;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -33,7 +34,12 @@ public final class ApiRoutes {
     route(GET, "/api/products/:id", "products", "get", PUBLIC),
     route(PUT, "/api/products/:id", "products", "update", MANAGER),
     route(DELETE, "/api/products/:id", "products", "delete", MANAGER),
-    route(POST, "/api/products/:id/stock", "products", "adjustStock", MANAGER)
+    route(POST, "/api/products/:id/stock", "products", "adjustStock", MANAGER),
+    // owner or manager: the orders service checks ownership (a client's list is its own)
+    route(POST, "/api/orders", "orders", "place", ANY_ROLE),
+    route(GET, "/api/orders", "orders", "list", ANY_ROLE),
+    route(GET, "/api/orders/:id", "orders", "get", ANY_ROLE),
+    route(POST, "/api/orders/:id/cancel", "orders", "cancel", ANY_ROLE)
   );
 
   private ApiRoutes() {

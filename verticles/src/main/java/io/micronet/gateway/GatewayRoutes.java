@@ -1,5 +1,7 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.discovery.Upstream;
+import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.security.Caller;

@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.messaging.ErrorCode;
@@ -43,7 +44,7 @@ public class GatewayVerticle extends VerticleBase {
     BreakerPolicy breakerPolicy = BreakerPolicy.from(config.section("breaker"));
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     discovery = ServiceDiscovery.create(vertx);
-    directory = new UpstreamDirectory(vertx, discovery, breakerPolicy, registry);
+    directory = new UpstreamDirectory(vertx, discovery, breakerPolicy, registry, "gateway");
     webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
     UpstreamClient client = new UpstreamClient(vertx, webClient, breakerPolicy.callTimeoutMs());
     JsonObject gateway = config.section("gateway");

@@ -1,5 +1,7 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.discovery.Upstream;
+import io.micronet.shared.discovery.UpstreamDirectory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

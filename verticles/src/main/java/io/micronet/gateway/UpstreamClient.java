@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;

@@ -1,6 +1,7 @@
 package io.micronet.node;
 
 import io.micronet.gateway.GatewayVerticle;
+import io.micronet.orders.OrdersVerticle;
 import io.micronet.products.ProductsVerticle;
 import io.micronet.users.UsersVerticle;
 import io.vertx.core.Deployable;
@@ -18,12 +19,13 @@ final class VerticleCatalog {
   static {
     VERTICLES.put(UsersVerticle.SERVICE, UsersVerticle::new);
     VERTICLES.put(ProductsVerticle.SERVICE, ProductsVerticle::new);
+    VERTICLES.put(OrdersVerticle.SERVICE, OrdersVerticle::new);
     VERTICLES.put("gateway", GatewayVerticle::new);
   }
 
   /** Verticles whose data lives in a database: they must share PostgreSQL when several nodes run them. */
   static boolean isStateful(String name) {
-    return ProductsVerticle.SERVICE.equals(name) || UsersVerticle.SERVICE.equals(name) || "orders".equals(name);
+    return ProductsVerticle.SERVICE.equals(name) || UsersVerticle.SERVICE.equals(name) || OrdersVerticle.SERVICE.equals(name);
   }
 
   private VerticleCatalog() {

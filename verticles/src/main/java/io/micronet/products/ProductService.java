@@ -5,9 +5,12 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.vertx.core.Future;
+import io.micronet.shared.validation.StockLine;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -19,14 +22,16 @@ import java.util.function.Consumer;
 public class ProductService {
 
   private final ProductRepository repository;
+  private final ReservationRepository reservations;
   private final IdempotentWrites writes;
   private final ProductCache cache;
   private final Consumer<String> changed;
   private final Clock clock;
 
-  ProductService(ProductRepository repository, IdempotentWrites writes, ProductCache cache, Consumer<String> changed,
-                 Clock clock) {
+  ProductService(ProductRepository repository, ReservationRepository reservations, IdempotentWrites writes,
+                 ProductCache cache, Consumer<String> changed, Clock clock) {
     this.repository = repository;
+    this.reservations = reservations;
     this.writes = writes;
     this.cache = cache;
     this.changed = changed;
@@ -89,6 +94,43 @@ public class ProductService {
     return writes.run(request, conn -> repository.adjustStock(conn, id, delta, clock.millis())
         .map(found -> ServiceResponse.ok(orNotFound(found, id).toJson())))
       .onSuccess(response -> changed(id));
+  }
+
+  /**
+   * Internal (the orders service): holds stock for every line of an order, all or nothing, and answers each
+   * line with the product's name and price now. Body {@code {reservationId, items:[{productId, quantity}]}}.
+   */
+  public Future<ServiceResponse> reserve(ServiceRequest request) {
+    JsonObject body = request.bodyObject();
+    JsonObject errors = new JsonObject();
+    String id = reservationId(body, errors);
+    List<StockLine> lines = StockLine.read(body.getValue("items"), errors);
+    if (!errors.isEmpty()) {
+      throw ServiceException.invalid(errors);
+    }
+    return reservations.reserve(id, lines, clock.millis())
+      .onSuccess(reserved -> lines.forEach(line -> changed(line.productId())))
+      .map(reserved -> ServiceResponse.ok(new JsonObject().put("reservationId", id).put("items", reserved)));
+  }
+
+  /** Internal: gives a reservation's stock back, once however often it is asked. Body {@code {reservationId}}. */
+  public Future<ServiceResponse> release(ServiceRequest request) {
+    JsonObject errors = new JsonObject();
+    String id = reservationId(request.bodyObject(), errors);
+    if (!errors.isEmpty()) {
+      throw ServiceException.invalid(errors);
+    }
+    return reservations.release(id, clock.millis())
+      .onSuccess(products -> products.forEach(this::changed))
+      .map(products -> ServiceResponse.ok(new JsonObject().put("reservationId", id).put("released", !products.isEmpty())));
+  }
+
+  private static String reservationId(JsonObject body, JsonObject errors) {
+    if (body.getValue("reservationId") instanceof String id && !id.isBlank() && id.length() <= 64) {
+      return id;
+    }
+    errors.put("reservationId", "must be a string of 1 to 64 characters");
+    return null;
   }
 
   /** After the commit: evict here at once, and on every other instance through {@code changed}. */

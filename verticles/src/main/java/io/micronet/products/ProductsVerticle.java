@@ -29,16 +29,20 @@ public class ProductsVerticle extends ServiceVerticle {
     ProductRepository repository = new ProductRepository(pool);
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     ProductCache cache = new ProductCache(Duration.ofMillis(settings.getLong("cacheTtlMs", 0L)), settings.getLong("cacheEntries", 10_000L));
+    ReservationRepository reservations = new ReservationRepository(pool);
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
-    ProductService service = new ProductService(repository, writes, cache,
+    ProductService service = new ProductService(repository, reservations, writes, cache,
       id -> vertx.eventBus().publish(CHANGED_ADDRESS, id), Clock.systemUTC());
     vertx.eventBus().<String>consumer(CHANGED_ADDRESS, message -> service.evict(message.body()));
-    return repository.migrate(vertx).compose(v -> writes.migrate(vertx)).map(v -> new ActionDispatcher(SERVICE)
+    return repository.migrate(vertx).compose(v -> reservations.migrate(vertx)).compose(v -> writes.migrate(vertx)).map(v -> new ActionDispatcher(SERVICE)
       .on("list", service::list)
       .on("get", service::get)
       .on("create", service::create)
       .on("update", service::update)
       .on("delete", service::delete)
-      .on("adjustStock", service::adjustStock));
+      .on("adjustStock", service::adjustStock)
+      // internal, for the orders service: not routed by the gateway
+      .on("reserve", service::reserve)
+      .on("release", service::release));
   }
 }

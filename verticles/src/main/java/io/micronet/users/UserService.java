@@ -72,7 +72,7 @@ class UserService {
   }
 
   Future<ServiceResponse> me(ServiceRequest request) {
-    return find(requireCaller(request));
+    return find(request.requireCaller());
   }
 
   Future<ServiceResponse> get(ServiceRequest request) {
@@ -136,23 +136,16 @@ class UserService {
       .put("user", user.summary());
   }
 
-  private static String requireCaller(ServiceRequest request) {
-    if (request.callerId() == null) {
-      throw new ServiceException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
-    }
-    return request.callerId();
-  }
-
   private static void requireManager(ServiceRequest request) {
-    requireCaller(request);
-    if (!Caller.MANAGER.equals(request.callerRole())) {
+    request.requireCaller();
+    if (!request.callerIsManager()) {
       throw new ServiceException(ErrorCode.FORBIDDEN, "only a manager may do this");
     }
   }
 
   /** A manager may act on any account, anyone else on its own only (a guessed id gets 403, never a hint). */
   private static void requireSelfOrManager(ServiceRequest request, String id) {
-    if (!requireCaller(request).equals(id) && !Caller.MANAGER.equals(request.callerRole())) {
+    if (!request.requireCaller().equals(id) && !request.callerIsManager()) {
       throw new ServiceException(ErrorCode.FORBIDDEN, "you may only see or change your own account");
     }
   }

@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.micronet.node.Metrics;
+import io.micronet.orders.OrdersVerticle;
 import io.micronet.products.ProductsVerticle;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.security.Caller;
@@ -45,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The all-in-one node in this JVM, as the launcher builds it (Vert.x with Prometheus metrics), with the
- * users service, the products service and the gateway deployed separately, so a test can take products away
+ * users, orders and products services and the gateway deployed separately, so a test can take products away
  * and bring it back. The first manager account gets {@link #ADMIN_PASSWORD}.
  * Everything goes through real HTTP on a free loopback port. Also: token minting (ours and hand-crafted
  * bad ones), a small request builder and the contract's error-shape assertions.
@@ -98,8 +99,10 @@ final class AllInOne implements AutoCloseable {
     try {
       await(vertx.deployVerticle(new UsersVerticle(), new DeploymentOptions().setConfig(config)));
       app.deployProducts();
+      await(vertx.deployVerticle(new OrdersVerticle(), new DeploymentOptions().setConfig(config)));
       await(vertx.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
       app.awaitService("users", "UP", 1);
+      app.awaitService("orders", "UP", 1);
       app.awaitProducts("UP", 1);
     } catch (RuntimeException | Error e) {
       app.close();

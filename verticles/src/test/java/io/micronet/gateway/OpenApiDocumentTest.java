@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.security.Access;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;

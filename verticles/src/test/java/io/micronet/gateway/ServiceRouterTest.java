@@ -1,5 +1,7 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.discovery.Upstream;
+import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.discovery.InstanceRecords;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
@@ -51,7 +53,7 @@ class ServiceRouterTest {
     if (directory != null) {
       directory.stop().await();
     }
-    directory = new UpstreamDirectory(vertx, discovery, new BreakerPolicy(MAX_FAILURES, 400, resetMs), null);
+    directory = new UpstreamDirectory(vertx, discovery, new BreakerPolicy(MAX_FAILURES, 400, resetMs), null, "gateway");
     directory.start(60_000).await();
     router = new ServiceRouter(directory, new UpstreamClient(vertx, WebClient.create(vertx), 400), true);
   }

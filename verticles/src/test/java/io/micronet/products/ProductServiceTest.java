@@ -41,9 +41,10 @@ class ProductServiceTest {
     Pool pool = Database.pool(vertx, MicronetConfig.load(new JsonObject()
       .put("storage", new JsonObject().put("dataDir", dataDir.toString())), Map.of()));
     repository = new ProductRepository(pool);
+    ReservationRepository reservations = new ReservationRepository(pool);
     IdempotentWrites writes = new IdempotentWrites(pool, "products");
-    repository.migrate(vertx).compose(v -> writes.migrate(vertx)).await();
-    service = new ProductService(repository, writes, new ProductCache(Duration.ofMinutes(5), 100), announced::add,
+    repository.migrate(vertx).compose(v -> reservations.migrate(vertx)).compose(v -> writes.migrate(vertx)).await();
+    service = new ProductService(repository, reservations, writes, new ProductCache(Duration.ofMinutes(5), 100), announced::add,
       Clock.systemUTC());
   }
 

@@ -7,6 +7,7 @@ import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.storage.Migrations;
 import io.micronet.shared.storage.SqlErrors;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
@@ -23,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs a service's write in one transaction with the record of its {@code Idempotency-Key}: the key is
@@ -35,6 +37,7 @@ import java.util.function.Function;
 public class IdempotentWrites {
 
   static final int MAX_KEY_LENGTH = 200;
+  private static final long ANSWER_POLL_MS = 50;
 
   static final List<List<String>> MIGRATIONS = List.of(List.of(
     "CREATE TABLE IF NOT EXISTS idempotency_keys ("
@@ -69,13 +72,87 @@ public class IdempotentWrites {
    */
   public Future<ServiceResponse> run(ServiceRequest request, Object fingerprintBody,
                                      Function<SqlConnection, Future<ServiceResponse>> write) {
-    String key = request.idempotencyKey();
-    if (key == null) {
+    if (request.idempotencyKey() == null) {
       return pool.withTransaction(write);
     }
+    Map<String, Object> row;
+    try {
+      row = keyRow(request, fingerprintBody);
+    } catch (ServiceException badKey) {
+      return Future.failedFuture(badKey);
+    }
+    return pool.<ServiceResponse>withTransaction(conn -> insertClaim(conn, row)
+        .compose(claimed -> write.apply(conn))
+        .compose(response -> remember(conn, row, response)))
+      .recover(failure -> SqlErrors.isUniqueViolation(failure) ? replay(row) : Future.failedFuture(failure));
+  }
+
+  /*
+   * A write that calls another service on the way cannot hold its transaction open that long: it claims the
+   * key in a first transaction (claim), does its work, and stores the answer in a last one (remember), or
+   * gives the key up when it failed (forget) so that a retry starts afresh. A request with the same key that
+   * finds it claimed waits for the answer (awaitAnswer).
+   */
+
+  /** Claims the request's key inside the caller's transaction (nothing without a key); a unique violation if taken. */
+  public Future<Void> claim(SqlConnection conn, ServiceRequest request, Object fingerprintBody) {
+    if (request.idempotencyKey() == null) {
+      return Future.succeededFuture();
+    }
+    try {
+      return insertClaim(conn, keyRow(request, fingerprintBody));
+    } catch (ServiceException badKey) {
+      return Future.failedFuture(badKey);
+    }
+  }
+
+  /** Stores the answer with the claimed key, inside the caller's transaction. */
+  public Future<ServiceResponse> remember(SqlConnection conn, ServiceRequest request, Object fingerprintBody,
+                                         ServiceResponse response) {
+    return request.idempotencyKey() == null ? Future.succeededFuture(response)
+      : remember(conn, keyRow(request, fingerprintBody), response);
+  }
+
+  /** Gives up the claim of a caller's key, so that the same key can be tried again. */
+  public Future<Void> forget(String callerId, String key) {
+    if (key == null) {
+      return Future.succeededFuture();
+    }
+    return SqlTemplate.forUpdate(pool, "DELETE FROM idempotency_keys WHERE service = #{service} AND caller = #{caller} "
+        + "AND idem_key = #{key} AND status IS NULL")
+      .execute(Map.of("service", service, "caller", callerId == null ? "" : callerId, "key", key))
+      .mapEmpty();
+  }
+
+  /**
+   * The key is claimed by another request: waits (up to {@code maxWaitMs}) for its answer and replays it;
+   * when that request gave the key up, runs {@code again}; 409 when the key came with a different request
+   * or is still in progress at the deadline.
+   */
+  public Future<ServiceResponse> awaitAnswer(ServiceRequest request, Object fingerprintBody, long maxWaitMs,
+                                             Supplier<Future<ServiceResponse>> again) {
+    return awaitAnswer(keyRow(request, fingerprintBody), System.currentTimeMillis() + maxWaitMs, again);
+  }
+
+  private Future<ServiceResponse> awaitAnswer(Map<String, Object> row, long deadline, Supplier<Future<ServiceResponse>> again) {
+    return lookup(row).compose(stored -> {
+      if (stored == null) {
+        return again.get();
+      }
+      if (stored.getInteger("status") != null || System.currentTimeMillis() >= deadline) {
+        return Future.succeededFuture(answer(row, stored));
+      }
+      Promise<ServiceResponse> later = Promise.promise();
+      // called from the service's handler, so on its context
+      Vertx.currentContext().owner().setTimer(ANSWER_POLL_MS, id -> awaitAnswer(row, deadline, again).onComplete(later));
+      return later.future();
+    });
+  }
+
+  private Map<String, Object> keyRow(ServiceRequest request, Object fingerprintBody) {
+    String key = request.idempotencyKey();
     if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-      return Future.failedFuture(new ServiceException(ErrorCode.BAD_REQUEST,
-        "the Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters"));
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "the Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
     }
     Map<String, Object> row = new HashMap<>();
     row.put("service", service);
@@ -83,13 +160,14 @@ public class IdempotentWrites {
     row.put("key", key);
     row.put("fingerprint", fingerprint(request, fingerprintBody));
     row.put("at", System.currentTimeMillis());
-    return pool.<ServiceResponse>withTransaction(conn -> SqlTemplate.forUpdate(conn,
-          "INSERT INTO idempotency_keys (service, caller, idem_key, fingerprint, created_at) "
-            + "VALUES (#{service}, #{caller}, #{key}, #{fingerprint}, #{at})")
-        .execute(row)
-        .compose(claimed -> write.apply(conn))
-        .compose(response -> remember(conn, row, response)))
-      .recover(failure -> SqlErrors.isUniqueViolation(failure) ? replay(row) : Future.failedFuture(failure));
+    return row;
+  }
+
+  private static Future<Void> insertClaim(SqlConnection conn, Map<String, Object> row) {
+    return SqlTemplate.forUpdate(conn, "INSERT INTO idempotency_keys (service, caller, idem_key, fingerprint, created_at) "
+        + "VALUES (#{service}, #{caller}, #{key}, #{fingerprint}, #{at})")
+      .execute(row)
+      .mapEmpty();
   }
 
   private static Future<ServiceResponse> remember(SqlConnection conn, Map<String, Object> row, ServiceResponse response) {
@@ -104,24 +182,35 @@ public class IdempotentWrites {
 
   /** The key was used before: the first answer again, or 409 when the request differs. */
   private Future<ServiceResponse> replay(Map<String, Object> row) {
+    return lookup(row).map(stored -> {
+      if (stored == null) {
+        throw inProgress();
+      }
+      return answer(row, stored);
+    });
+  }
+
+  private Future<Row> lookup(Map<String, Object> row) {
     return SqlTemplate.forQuery(pool, "SELECT fingerprint, status, response FROM idempotency_keys "
         + "WHERE service = #{service} AND caller = #{caller} AND idem_key = #{key}")
       .execute(row)
-      .map(rows -> {
-        if (rows.size() == 0) {
-          throw new ServiceException(ErrorCode.CONFLICT, "a request with this Idempotency-Key is in progress; retry shortly");
-        }
-        Row stored = rows.iterator().next();
-        if (!row.get("fingerprint").equals(stored.getString("fingerprint"))) {
-          throw new ServiceException(ErrorCode.CONFLICT, "this Idempotency-Key was already used for a different request");
-        }
-        Integer status = stored.getInteger("status");
-        if (status == null) {
-          throw new ServiceException(ErrorCode.CONFLICT, "a request with this Idempotency-Key is in progress; retry shortly");
-        }
-        String response = stored.getString("response");
-        return new ServiceResponse(status, response == null ? null : Json.decodeValue(response));
-      });
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  private static ServiceResponse answer(Map<String, Object> row, Row stored) {
+    if (!row.get("fingerprint").equals(stored.getString("fingerprint"))) {
+      throw new ServiceException(ErrorCode.CONFLICT, "this Idempotency-Key was already used for a different request");
+    }
+    Integer status = stored.getInteger("status");
+    if (status == null) {
+      throw inProgress();
+    }
+    String response = stored.getString("response");
+    return new ServiceResponse(status, response == null ? null : Json.decodeValue(response));
+  }
+
+  private static ServiceException inProgress() {
+    return new ServiceException(ErrorCode.CONFLICT, "a request with this Idempotency-Key is in progress; retry shortly");
   }
 
   private static String encode(Object body) {

@@ -34,6 +34,21 @@ public class ServiceException extends RuntimeException {
     return new ServiceException(ErrorCode.VALIDATION_FAILED, "some fields are invalid", fieldErrors);
   }
 
+  /**
+   * A failure another service answered (event-bus failure code = status, message = the error JSON), as the
+   * same contract error; a message that is not one becomes a plain error of that status.
+   */
+  public static ServiceException fromReply(int status, String message) {
+    try {
+      JsonObject error = new JsonObject(message).getJsonObject("error");
+      return new ServiceException(ErrorCode.valueOf(error.getString("code")), error.getString("message"), error.getValue("details"));
+    } catch (RuntimeException notContractShaped) {
+      ErrorCode code = java.util.Arrays.stream(ErrorCode.values()).filter(c -> c.httpStatus() == status).findFirst()
+        .orElse(status >= 500 ? ErrorCode.BAD_GATEWAY : ErrorCode.BAD_REQUEST);
+      return new ServiceException(code, "the service failed with status " + status);
+    }
+  }
+
   public ErrorCode code() {
     return code;
   }

@@ -1,5 +1,6 @@
 package io.micronet.shared.messaging;
 
+import io.micronet.shared.security.Caller;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
@@ -26,6 +27,18 @@ public record ServiceRequest(String action, String requestId, String callerId, S
       orEmpty(envelope.getJsonObject(Envelope.QUERY)),
       envelope.getValue(Envelope.BODY),
       message.headers().get(Envelope.CLIENT_ADDRESS));
+  }
+
+  /** The caller's id; 401 when the request carries no caller (the gateway lets no such request through). */
+  public String requireCaller() {
+    if (callerId == null) {
+      throw new ServiceException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
+    }
+    return callerId;
+  }
+
+  public boolean callerIsManager() {
+    return callerId != null && Caller.MANAGER.equals(callerRole);
   }
 
   public String param(String name) {

@@ -1,7 +1,5 @@
-package io.micronet.gateway;
+package io.micronet.shared.discovery;
 
-import io.micronet.shared.discovery.InstanceRecords;
-import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.resilience.BreakerPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,14 +41,21 @@ public class UpstreamDirectory {
   private final ServiceDiscovery discovery;
   private final BreakerPolicy breakerPolicy;
   private final MeterRegistry registry;
+  private final String caller;
   private final Map<String, Upstream> byInstance = new LinkedHashMap<>();
   private final Map<String, Gauge> gauges = new HashMap<>();
   private Map<String, List<Upstream>> byService = Map.of();
   private MessageConsumer<JsonObject> announcements;
   private long refreshTimer = -1;
 
-  public UpstreamDirectory(Vertx vertx, ServiceDiscovery discovery, BreakerPolicy breakerPolicy, MeterRegistry registry) {
+  /**
+   * @param registry where each breaker's state is reported (null: nowhere)
+   * @param caller   who holds this view ({@code gateway}, an orders instance …): the breakers are its own
+   */
+  public UpstreamDirectory(Vertx vertx, ServiceDiscovery discovery, BreakerPolicy breakerPolicy, MeterRegistry registry,
+                           String caller) {
     this.vertx = vertx;
+    this.caller = caller;
     this.discovery = discovery;
     this.breakerPolicy = breakerPolicy;
     this.registry = registry;
@@ -137,7 +142,7 @@ public class UpstreamDirectory {
 
   private void add(Record record) {
     String id = InstanceRecords.instanceId(record);
-    CircuitBreaker breaker = CircuitBreaker.create("breaker." + record.getName() + "." + id, vertx, breakerPolicy.toOptions());
+    CircuitBreaker breaker = CircuitBreaker.create("breaker." + caller + "." + record.getName() + "." + id, vertx, breakerPolicy.toOptions());
     Upstream upstream = new Upstream(record, breaker);
     breaker
       .openHandler(v -> LOG.warn("circuit opened", kv("service", upstream.service()), kv("instance", id)))
@@ -150,6 +155,7 @@ public class UpstreamDirectory {
     if (registry != null) {
       gauges.put(id, Gauge.builder("micronet_breaker_state", upstream, UpstreamDirectory::stateGauge)
         .description("Circuit breaker state per upstream instance: 0 closed, 1 half-open, 2 open (see README)")
+        .tag("caller", caller)
         .tag("service", upstream.service())
         .tag("instance", id)
         .register(registry));
@@ -172,7 +178,7 @@ public class UpstreamDirectory {
     LOG.info("instance removed", kv("service", upstream.service()), kv("instance", id), kv("node", upstream.nodeId()));
   }
 
-  static double stateGauge(Upstream upstream) {
+  public static double stateGauge(Upstream upstream) {
     return switch (upstream.breakerState()) {
       case CLOSED -> 0;
       case HALF_OPEN -> 1;

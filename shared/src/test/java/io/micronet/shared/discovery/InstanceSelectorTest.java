@@ -1,4 +1,4 @@
-package io.micronet.gateway;
+package io.micronet.shared.discovery;
 
 import io.micronet.shared.discovery.InstanceRecords;
 import io.vertx.circuitbreaker.CircuitBreaker;

@@ -1,4 +1,4 @@
-package io.micronet.gateway;
+package io.micronet.shared.security;
 
 /** Who may call a route. */
 public enum Access {

@@ -1,6 +1,6 @@
-package io.micronet.gateway;
+package io.micronet.shared.discovery;
 
-import io.micronet.shared.discovery.InstanceRecords;
+import io.micronet.shared.security.Access;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One instance of a service as the gateway sees it: where it lives (an event-bus address, or an
+ * One instance of a service as a caller (the gateway, a service calling another) sees it: where it lives (an event-bus address, or an
  * HTTP endpoint) and the breaker that guards calls to it.
  */
 public final class Upstream {
@@ -30,9 +30,9 @@ public final class Upstream {
   private final String version;
   private final Access access;
   private final CircuitBreaker breaker;
-  private final Set<Promise<UpstreamReply>> inFlight = new HashSet<>();
+  private final Set<Promise<?>> inFlight = new HashSet<>();
 
-  Upstream(Record record, CircuitBreaker breaker) {
+  public Upstream(Record record, CircuitBreaker breaker) {
     this.service = record.getName();
     this.instanceId = InstanceRecords.instanceId(record);
     this.nodeId = InstanceRecords.nodeId(record);
@@ -49,7 +49,7 @@ public final class Upstream {
   }
 
   /** Whether a record is one the gateway can route to. */
-  static boolean isRoutable(Record record) {
+  public static boolean isRoutable(Record record) {
     return InstanceRecords.EVENT_BUS_ACTIONS.equals(record.getType()) || HttpEndpoint.TYPE.equals(record.getType());
   }
 
@@ -86,7 +86,7 @@ public final class Upstream {
     return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
   }
 
-  /** Who may call an HTTP service through the gateway (event-bus services: see {@link ApiRoutes}). */
+  /** Who may call an HTTP service through the gateway (event-bus services: the gateway's route table). */
   public Access access() {
     return access;
   }
@@ -100,8 +100,8 @@ public final class Upstream {
   }
 
   /** Follows a call until it completes, so that it can be abandoned if the instance's node dies. */
-  Future<UpstreamReply> track(Future<UpstreamReply> call) {
-    Promise<UpstreamReply> promise = Promise.promise();
+  public <T> Future<T> track(Future<T> call) {
+    Promise<T> promise = Promise.promise();
     inFlight.add(promise);
     call.onComplete(ar -> {
       inFlight.remove(promise);
@@ -115,8 +115,8 @@ public final class Upstream {
   }
 
   /** The node left the cluster: no answer will come, fail the waiting calls now instead of at their timeout. */
-  void abandonCalls() {
-    List<Promise<UpstreamReply>> waiting = new ArrayList<>(inFlight);
+  public void abandonCalls() {
+    List<Promise<?>> waiting = new ArrayList<>(inFlight);
     inFlight.clear();
     waiting.forEach(promise -> promise.tryFail(new InstanceGone(instanceId)));
   }
@@ -138,7 +138,7 @@ public final class Upstream {
   }
 
   /** A call whose instance's node left the cluster before answering. */
-  static final class InstanceGone extends RuntimeException {
+  public static final class InstanceGone extends RuntimeException {
     InstanceGone(String instanceId) {
       super("instance " + instanceId + " left the cluster", null, false, false);
     }

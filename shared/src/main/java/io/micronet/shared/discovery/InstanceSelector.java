@@ -1,4 +1,4 @@
-package io.micronet.gateway;
+package io.micronet.shared.discovery;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,0 +1,96 @@
+package io.micronet.shared.service;
+
+import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.discovery.Failover;
+import io.micronet.shared.discovery.MembershipWatch;
+import io.micronet.shared.discovery.Upstream;
+import io.micronet.shared.discovery.UpstreamDirectory;
+import io.micronet.shared.messaging.Envelope;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.resilience.BreakerPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.servicediscovery.ServiceDiscovery;
+
+/**
+ * How a service calls another service's actions: an instance from its own discovery view, through its own
+ * breaker for that instance, failing over once where safe ({@link Failover}); the request id and the caller
+ * of the request being served travel along. An error the other service answers comes back as the same
+ * {@link ServiceException}; only its 5xx answers, timeouts and unreachable instances count against a breaker.
+ */
+public class ServiceClient {
+
+  private final Vertx vertx;
+  private final UpstreamDirectory directory;
+  private final Failover failover;
+  private final long timeoutMs;
+  private final long refreshMs;
+  private MembershipWatch membership;
+
+  public ServiceClient(Vertx vertx, ServiceDiscovery discovery, MicronetConfig config, MeterRegistry registry, String caller) {
+    this.vertx = vertx;
+    BreakerPolicy policy = BreakerPolicy.from(config.section("breaker"));
+    this.directory = new UpstreamDirectory(vertx, discovery, policy, registry, caller);
+    this.failover = new Failover(directory);
+    this.timeoutMs = policy.callTimeoutMs();
+    this.refreshMs = config.section("discovery").getLong("refreshSeconds", 5L) * 1000;
+  }
+
+  public Future<Void> start() {
+    membership = MembershipWatch.onNodeLeft(vertx, directory::nodeLeft);
+    return directory.start(refreshMs);
+  }
+
+  public Future<Void> stop() {
+    if (membership != null) {
+      membership.cancel();
+    }
+    return directory.stop();
+  }
+
+  /**
+   * Sends {@code action} with {@code body} to an instance of {@code service} on behalf of {@code origin}.
+   *
+   * @param repeatable the action does nothing twice when received twice, so a failed call may be tried elsewhere
+   */
+  public Future<Object> request(String service, String action, JsonObject body, ServiceRequest origin, boolean repeatable) {
+    JsonObject envelope = new JsonObject().put(Envelope.PARAMS, new JsonObject()).put(Envelope.QUERY, new JsonObject())
+      .put(Envelope.BODY, body);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs).addHeader(Envelope.ACTION, action);
+    if (origin.requestId() != null) {
+      options.addHeader(Envelope.REQUEST_ID, origin.requestId());
+    }
+    if (origin.callerId() != null) {
+      options.addHeader(Envelope.CALLER_ID, origin.callerId()).addHeader(Envelope.CALLER_ROLE, origin.callerRole());
+    }
+    return failover.<Object>call(service, repeatable, failure -> failure instanceof ServiceException,
+        upstream -> attempt(upstream, envelope, options))
+      .recover(failure -> Future.failedFuture(Failover.toContractError(failure, service)));
+  }
+
+  private Future<Object> attempt(Upstream upstream, JsonObject envelope, DeliveryOptions options) {
+    return upstream.breaker().<Outcome>execute(promise -> upstream.track(
+          vertx.eventBus().request(upstream.address(), envelope, options))
+        .<Outcome>transform(ar -> ar.succeeded() ? Future.succeededFuture(new Outcome(ar.result().body(), null)) : answered(ar.cause()))
+        .onComplete(promise))
+      .compose(outcome -> outcome.error() == null ? Future.succeededFuture(outcome.body()) : Future.failedFuture(outcome.error()));
+  }
+
+  /** A client error the instance answered is a result for the breaker; its server errors are failures. */
+  private static Future<Outcome> answered(Throwable cause) {
+    if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      ServiceException error = ServiceException.fromReply(reply.failureCode(), reply.getMessage());
+      return error.code().httpStatus() >= 500 ? Future.failedFuture(error) : Future.succeededFuture(new Outcome(null, error));
+    }
+    return Future.failedFuture(cause);
+  }
+
+  private record Outcome(Object body, ServiceException error) {
+  }
+}

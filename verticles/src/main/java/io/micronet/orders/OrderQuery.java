@@ -1,0 +1,64 @@
+package io.micronet.orders;
+
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.validation.Inputs;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/**
+ * The order listing parameters: status, user, page. A client lists its own orders only (naming another
+ * user is a 403); a manager lists anyone's. Malformed parameters are a 400 naming them.
+ */
+record OrderQuery(String status, String userId, int page, int size) {
+
+  static final int DEFAULT_SIZE = 20;
+  static final int MAX_SIZE = 100;
+  static final int MAX_PAGE = 1_000_000;
+  static final int USER_ID_MAX = 64;
+
+  static OrderQuery from(ServiceRequest request) {
+    String caller = request.requireCaller();
+    JsonObject errors = new JsonObject();
+    String status = blankToNull(request.queryParam("status"));
+    if (status != null && !Order.STATUSES.contains(status)) {
+      errors.put("status", "must be one of " + String.join(", ", Order.STATUSES));
+    }
+    String userId = blankToNull(request.queryParam("userId"));
+    if (userId != null && (userId.length() > USER_ID_MAX || !Inputs.wellFormed(userId))) {
+      errors.put("userId", "must be a user id of at most " + USER_ID_MAX + " characters");
+    }
+    int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
+    int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    if (!errors.isEmpty()) {
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
+    }
+    if (!request.callerIsManager()) {
+      if (userId != null && !userId.equals(caller)) {
+        throw new ServiceException(ErrorCode.FORBIDDEN, "you may only list your own orders");
+      }
+      userId = caller;
+    }
+    return new OrderQuery(status, userId, page, size);
+  }
+
+  /** The WHERE clause (named template parameters) and its values: never caller text in the SQL. */
+  String where(Map<String, Object> params) {
+    StringBuilder where = new StringBuilder(" WHERE 1=1");
+    if (status != null) {
+      where.append(" AND status = #{status}");
+      params.put("status", status);
+    }
+    if (userId != null) {
+      where.append(" AND user_id = #{userId}");
+      params.put("userId", userId);
+    }
+    return where.toString();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+}

@@ -1,0 +1,198 @@
+package io.micronet.orders;
+
+import io.micronet.shared.idempotency.IdempotentWrites;
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.messaging.ServiceResponse;
+import io.micronet.shared.storage.SqlErrors;
+import io.micronet.shared.validation.StockLine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * The purchase workflow. Placing an order: record it as pending (with the claim of its Idempotency-Key),
+ * reserve its stock through the products service, then mark it placed with the prices the reservation
+ * captured (with the answer for the key) — the 201 goes out only after that commit. When the stock cannot
+ * be had, nothing was reserved (409 OUT_OF_STOCK); when anything else fails after asking for it, the
+ * reservation is released. A placement interrupted midway (a crash, an unreachable products service) is
+ * finished by {@link #recoverStale}: stock released, pending order and key claim dropped.
+ * Clients see and cancel their own orders only; managers all of them.
+ */
+class OrderService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
+
+  private final OrderRepository repository;
+  private final Inventory inventory;
+  private final IdempotentWrites writes;
+  private final Clock clock;
+  private final long answerWaitMs;
+
+  /**
+   * @param answerWaitMs how long a request whose key is being served by another request waits for that answer
+   */
+  OrderService(OrderRepository repository, Inventory inventory, IdempotentWrites writes, Clock clock, long answerWaitMs) {
+    this.repository = repository;
+    this.inventory = inventory;
+    this.writes = writes;
+    this.clock = clock;
+    this.answerWaitMs = answerWaitMs;
+  }
+
+  Future<ServiceResponse> place(ServiceRequest request) {
+    String userId = request.requireCaller();
+    List<StockLine> lines = lines(request.bodyObject());
+    return placeOnce(request, userId, lines);
+  }
+
+  private Future<ServiceResponse> placeOnce(ServiceRequest request, String userId, List<StockLine> lines) {
+    long now = clock.millis();
+    List<OrderLine> requested = lines.stream().map(line -> new OrderLine(line.productId(), null, line.quantity(), 0)).toList();
+    Order pending = new Order(UUID.randomUUID().toString(), userId, Order.PENDING, requested, 0,
+      request.idempotencyKey(), now, now);
+    return repository.insertPending(pending, conn -> writes.claim(conn, request, request.body()))
+      .transform(recorded -> {
+        if (recorded.succeeded()) {
+          return reserveAndPlace(request, pending, lines);
+        }
+        if (request.idempotencyKey() != null && SqlErrors.isUniqueViolation(recorded.cause())) {
+          // the same key is (or was) being served: its answer, not a second order
+          return writes.awaitAnswer(request, request.body(), answerWaitMs, () -> placeOnce(request, userId, lines));
+        }
+        return Future.failedFuture(recorded.cause());
+      });
+  }
+
+  private Future<ServiceResponse> reserveAndPlace(ServiceRequest request, Order pending, List<StockLine> lines) {
+    return inventory.reserve(pending.id(), lines, request).transform(reserved -> {
+      if (reserved.failed()) {
+        // refused (out of stock, unknown product): nothing is held; failed in transit: it may be
+        return giveUp(request, pending, reserved.cause(), !isRefusal(reserved.cause()));
+      }
+      Order placed = pending.placed(reserved.result(), clock.millis());
+      ServiceResponse created = ServiceResponse.created(placed.toJson());
+      return repository.place(placed, conn -> writes.remember(conn, request, request.body(), created))
+        .transform(recorded -> recorded.succeeded() && recorded.result() ? Future.succeededFuture(created)
+          : giveUp(request, pending, recorded.succeeded()
+            ? new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be completed in time; nothing was charged")
+            : recorded.cause(), true));
+    });
+  }
+
+  /** Undoes a placement that cannot complete, then fails with {@code cause}. What cannot be undone now, recovery does. */
+  private Future<ServiceResponse> giveUp(ServiceRequest request, Order pending, Throwable cause, boolean mayHoldStock) {
+    Future<Void> released = mayHoldStock ? inventory.release(pending.id(), request) : Future.succeededFuture();
+    return released
+      .compose(v -> repository.deletePending(pending.id()))
+      .compose(v -> writes.forget(pending.userId(), pending.idempotencyKey()))
+      .onFailure(e -> LOG.warn("order placement left for recovery", kv("order", pending.id()),
+        kv("requestId", request.requestId()), kv("reason", e.getMessage())))
+      .transform(undone -> Future.failedFuture(cause));
+  }
+
+  private static boolean isRefusal(Throwable failure) {
+    return failure instanceof ServiceException error && error.code().httpStatus() < 500;
+  }
+
+  Future<ServiceResponse> get(ServiceRequest request) {
+    return visibleOrder(request).map(order -> ServiceResponse.ok(order.toJson()));
+  }
+
+  Future<ServiceResponse> list(ServiceRequest request) {
+    return repository.list(OrderQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson()));
+  }
+
+  /** Cancels a placed order; its stock goes back to the products service exactly once. */
+  Future<ServiceResponse> cancel(ServiceRequest request) {
+    return visibleOrder(request).compose(order -> {
+      if (!Order.PLACED.equals(order.status())) {
+        return Future.failedFuture(notCancellable(order));
+      }
+      return repository.cancel(order.id(), clock.millis()).compose(cancelled -> {
+        if (!cancelled) {
+          return repository.find(order.id()).compose(now -> Future.failedFuture(notCancellable(now.orElse(order))));
+        }
+        return returnStock(order.id(), request).compose(v -> repository.find(order.id()))
+          .map(now -> ServiceResponse.ok(now.orElseThrow().toJson()));
+      });
+    });
+  }
+
+  /**
+   * Finishes what was interrupted: pending orders untouched for {@code olderThanMs} have their stock
+   * released and are dropped with their key claim; cancelled orders get their stock back. Safe to run on
+   * every instance at once: each step is idempotent.
+   */
+  Future<Integer> recoverStale(long olderThanMs, int batch) {
+    ServiceRequest origin = new ServiceRequest("recover", "recovery-" + UUID.randomUUID(), null, null, null,
+      new JsonObject(), new JsonObject(), null);
+    return repository.unfinished(clock.millis() - olderThanMs, batch).compose(orders -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (Order order : orders) {
+        chain = chain.compose(done -> recover(order, origin).map(done + 1).recover(e -> {
+          LOG.warn("order recovery failed, will retry", kv("order", order.id()), kv("reason", e.getMessage()));
+          return Future.succeededFuture(done);
+        }));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> recover(Order order, ServiceRequest origin) {
+    if (Order.CANCELLED.equals(order.status())) {
+      return returnStock(order.id(), origin);
+    }
+    LOG.info("dropping an interrupted order placement", kv("order", order.id()));
+    return inventory.release(order.id(), origin)
+      .compose(v -> repository.deletePending(order.id()))
+      .compose(v -> writes.forget(order.userId(), order.idempotencyKey()));
+  }
+
+  /** A failure to reach the products service leaves the order for recovery; the cancellation itself stands. */
+  private Future<Void> returnStock(String orderId, ServiceRequest origin) {
+    return inventory.release(orderId, origin)
+      .compose(v -> repository.stockReturned(orderId))
+      .recover(e -> {
+        LOG.warn("stock of a cancelled order not returned yet, will retry", kv("order", orderId), kv("reason", e.getMessage()));
+        return Future.succeededFuture();
+      });
+  }
+
+  /** The order if the caller may see it: its owner or a manager. Anyone else gets the same 404 as for no order. */
+  private Future<Order> visibleOrder(ServiceRequest request) {
+    String caller = request.requireCaller();
+    String id = request.param("id");
+    return repository.find(id).map(found -> found
+      .filter(order -> order.userId().equals(caller) || request.callerIsManager())
+      .orElseThrow(() -> ServiceException.notFound("order", id)));
+  }
+
+  private static ServiceException notCancellable(Order order) {
+    return new ServiceException(ErrorCode.CONFLICT, "order " + order.id() + " is " + order.status()
+      + ": only a placed order can be cancelled");
+  }
+
+  /** A purchase body: {@code {items:[{productId, quantity}]}} and nothing else. */
+  static List<StockLine> lines(JsonObject body) {
+    JsonObject errors = new JsonObject();
+    for (String key : body.fieldNames()) {
+      if (!"items".equals(key)) {
+        errors.put(key, "unknown field");
+      }
+    }
+    List<StockLine> lines = StockLine.read(body.getValue("items"), errors);
+    if (!errors.isEmpty()) {
+      throw ServiceException.invalid(errors);
+    }
+    return lines;
+  }
+}

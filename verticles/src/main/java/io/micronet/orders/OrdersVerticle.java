@@ -1,0 +1,58 @@
+package io.micronet.orders;
+
+import io.micronet.shared.idempotency.IdempotentWrites;
+import io.micronet.shared.messaging.ActionDispatcher;
+import io.micronet.shared.service.ServiceClient;
+import io.micronet.shared.service.ServiceVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.servicediscovery.ServiceDiscovery;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+
+/** Wiring only: the pool, the schema, the products client, the recovery timer, and the order actions. */
+public class OrdersVerticle extends ServiceVerticle {
+
+  public static final String SERVICE = "orders";
+
+  private ServiceDiscovery discovery;
+  private ServiceClient products;
+  private long recoveryTimer = -1;
+
+  @Override
+  protected String serviceName() {
+    return SERVICE;
+  }
+
+  @Override
+  protected Future<ActionDispatcher> createActions() {
+    Pool pool = pool();
+    JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
+    OrderRepository repository = new OrderRepository(pool);
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    discovery = ServiceDiscovery.create(vertx);
+    products = new ServiceClient(vertx, discovery, micronetConfig, BackendRegistries.getDefaultNow(), instanceId());
+    OrderService service = new OrderService(repository, new ProductsInventory(products), writes, Clock.systemUTC(),
+      settings.getLong("answerWaitMs", 10_000L));
+    long staleMs = settings.getLong("recoverAfterSeconds", 60L) * 1000;
+    recoveryTimer = vertx.setPeriodic(settings.getLong("recoveryIntervalSeconds", 15L) * 1000,
+      id -> service.recoverStale(staleMs, 100));
+    return repository.migrate(vertx).compose(v -> writes.migrate(vertx)).compose(v -> products.start())
+      .map(v -> new ActionDispatcher(SERVICE)
+        .on("place", service::place)
+        .on("list", service::list)
+        .on("get", service::get)
+        .on("cancel", service::cancel));
+  }
+
+  @Override
+  protected Future<?> closeResources() {
+    vertx.cancelTimer(recoveryTimer);
+    return products.stop().eventually(() -> {
+      discovery.close();
+      return Future.succeededFuture();
+    });
+  }
+}
