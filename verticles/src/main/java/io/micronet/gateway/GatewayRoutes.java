@@ -178,13 +178,22 @@ final class GatewayRoutes {
     }
   }
 
+  /** The path parameters; 404 for one holding U+0000 (nothing is named so, and PostgreSQL cannot even compare it). */
   private static JsonObject pathParams(RoutingContext ctx) {
     JsonObject params = new JsonObject();
-    ctx.pathParams().forEach(params::put);
+    ctx.pathParams().forEach((name, value) -> {
+      if (value.indexOf('\0') >= 0) {
+        throw new ServiceException(ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path());
+      }
+      params.put(name, value);
+    });
     return params;
   }
 
-  /** The query parameters (the first of each name); 400 for a query string that cannot be decoded. */
+  /**
+   * The query parameters (the first of each name); 400 for a query string that cannot be decoded, and 400
+   * naming the parameters whose value holds U+0000 (no service could search for it: PostgreSQL refuses it).
+   */
   private static JsonObject query(RoutingContext ctx) {
     MultiMap params;
     try {
@@ -193,10 +202,16 @@ final class GatewayRoutes {
       throw new ServiceException(ErrorCode.BAD_REQUEST, "the query string is malformed");
     }
     JsonObject query = new JsonObject();
+    JsonObject errors = new JsonObject();
     for (Map.Entry<String, String> entry : params) {
-      if (!query.containsKey(entry.getKey())) {
+      if (entry.getValue().indexOf('\0') >= 0) {
+        errors.put(entry.getKey(), "must not contain U+0000");
+      } else if (!query.containsKey(entry.getKey())) {
         query.put(entry.getKey(), entry.getValue());
       }
+    }
+    if (!errors.isEmpty()) {
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
     }
     return query;
   }

@@ -27,8 +27,8 @@ record OrderQuery(String status, String userId, int page, int size) {
       errors.put("status", "must be one of " + String.join(", ", Order.STATUSES));
     }
     String userId = blankToNull(request.queryParam("userId"));
-    if (userId != null && (userId.length() > USER_ID_MAX || !Inputs.wellFormed(userId))) {
-      errors.put("userId", "must be a user id of at most " + USER_ID_MAX + " characters");
+    if (userId != null && (userId.length() > USER_ID_MAX || !Inputs.idText(userId))) {
+      errors.put("userId", "must be a user id of at most " + USER_ID_MAX + " characters, no control characters");
     }
     int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
     int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);

@@ -75,9 +75,9 @@ public class OrderRepository {
       .mapEmpty();
   }
 
-  /** Cancels a placed order; false when it is not (any more) placed. Its stock is still to be returned. */
-  public Future<Boolean> cancel(String id, long now) {
-    return SqlTemplate.forUpdate(pool, "UPDATE orders SET status = 'CANCELLED', stock_returned = FALSE, "
+  /** Cancels a placed order, in the caller's transaction; false when it is not (any more) placed. Its stock is still to be returned. */
+  public Future<Boolean> cancel(SqlConnection conn, String id, long now) {
+    return SqlTemplate.forUpdate(conn, "UPDATE orders SET status = 'CANCELLED', stock_returned = FALSE, "
         + "updated_at = #{now} WHERE id = #{id} AND status = 'PLACED'")
       .execute(Map.of("id", id, "now", now))
       .map(updated -> updated.rowCount() == 1);

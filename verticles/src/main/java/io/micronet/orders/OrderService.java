@@ -6,6 +6,7 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.storage.SqlErrors;
+import io.micronet.shared.validation.Inputs;
 import io.micronet.shared.validation.StockLine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -111,19 +112,22 @@ class OrderService {
     return repository.list(OrderQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson()));
   }
 
-  /** Cancels a placed order; its stock goes back to the products service exactly once. */
+  /**
+   * Cancels a placed order; its stock goes back to the products service exactly once. With an
+   * Idempotency-Key a retried cancel gets the first answer again instead of a 409.
+   */
   Future<ServiceResponse> cancel(ServiceRequest request) {
     return visibleOrder(request).compose(order -> {
-      if (!Order.PLACED.equals(order.status())) {
-        return Future.failedFuture(notCancellable(order));
-      }
-      return repository.cancel(order.id(), clock.millis()).compose(cancelled -> {
-        if (!cancelled) {
-          return repository.find(order.id()).compose(now -> Future.failedFuture(notCancellable(now.orElse(order))));
-        }
-        return returnStock(order.id(), request).compose(v -> repository.find(order.id()))
-          .map(now -> ServiceResponse.ok(now.orElseThrow().toJson()));
-      });
+      long now = clock.millis();
+      Order cancelled = new Order(order.id(), order.userId(), Order.CANCELLED, order.lines(), order.totalCents(),
+        order.idempotencyKey(), order.createdAt(), now);
+      return writes.run(request, conn -> repository.cancel(conn, order.id(), now).map(done -> {
+          if (!done) {
+            throw notCancellable(order);
+          }
+          return ServiceResponse.ok(cancelled.toJson());
+        }))
+        .compose(answer -> returnStock(order.id(), request).map(answer));
     });
   }
 
@@ -171,13 +175,19 @@ class OrderService {
   private Future<Order> visibleOrder(ServiceRequest request) {
     String caller = request.requireCaller();
     String id = request.param("id");
+    if (id == null || !Inputs.idText(id)) {
+      // no order has such an id, and the database must not be asked about one (PostgreSQL refuses U+0000)
+      return Future.failedFuture(ServiceException.notFound("order", String.valueOf(id)));
+    }
     return repository.find(id).map(found -> found
       .filter(order -> order.userId().equals(caller) || request.callerIsManager())
       .orElseThrow(() -> ServiceException.notFound("order", id)));
   }
 
   private static ServiceException notCancellable(Order order) {
-    return new ServiceException(ErrorCode.CONFLICT, "order " + order.id() + " is " + order.status()
+    // read as PLACED, not placed at the update: a concurrent cancel won
+    String status = Order.PLACED.equals(order.status()) ? Order.CANCELLED : order.status();
+    return new ServiceException(ErrorCode.CONFLICT, "order " + order.id() + " is " + status
       + ": only a placed order can be cancelled");
   }
 

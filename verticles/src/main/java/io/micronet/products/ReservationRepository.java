@@ -77,7 +77,8 @@ public class ReservationRepository {
         .compose(updated -> updated.rowCount() == 1
           ? giveBack(conn, id, now)
           : SqlTemplate.forUpdate(conn, "INSERT INTO stock_reservations (id, status, items, created_at, updated_at) "
-              + "SELECT #{id}, #{released}, '[]', #{now}, #{now} WHERE NOT EXISTS "
+              // the cast: PostgreSQL must deduce one type for #{id}, here and in the comparison below
+              + "SELECT CAST(#{id} AS VARCHAR(64)), #{released}, '[]', #{now}, #{now} WHERE NOT EXISTS "
               + "(SELECT 1 FROM stock_reservations WHERE id = #{id})")
             .execute(row)
             .map(List.<String>of())))

@@ -1,5 +1,6 @@
 package io.micronet.it;
 
+import io.micronet.it.Nodes.Node;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Tokens;
 import io.vertx.core.Vertx;
@@ -23,31 +24,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -80,49 +70,8 @@ class ClusterIT {
   private static final long FAST_ANSWER_MS = 1_000;
   private static final long REQUEST_TIMEOUT_MS = 10_000;
 
-  /** The JVM flags of scripts/micronet (Hazelcast on Java 17+, logging through SLF4J). */
-  private static final List<String> JVM_FLAGS = List.of(
-    "--add-modules", "java.se",
-    "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-    "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-    "-Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.SLF4JLogDelegateFactory",
-    "-Dhazelcast.logging.type=slf4j");
-
-  /** One node JVM: its process, its log, its environment (to restart it alike). */
-  record Node(String name, Process process, Path log, Map<String, String> env, long startedNanos) {
-
-    boolean alive() {
-      return process.isAlive();
-    }
-
-    /** This node's cluster node id, as it logs it once started ("node started", field nodeId). */
-    Optional<String> clusterNodeId() {
-      return logLines().filter(line -> line.startsWith("{"))
-        .map(ClusterIT::parseJson)
-        .filter(json -> json != null && "node started".equals(json.getString("message")))
-        .map(json -> json.getString("nodeId"))
-        .findFirst();
-    }
-
-    Stream<String> logLines() {
-      try {
-        return Files.readAllLines(log, StandardCharsets.UTF_8).stream();
-      } catch (IOException e) {
-        return Stream.empty();
-      }
-    }
-
-    String logTail() {
-      List<String> lines = logLines().toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    }
-  }
-
+  private Nodes nodes;
   private Path workDir;
-  private Path jar;
   private String dbUrl;
   private String clusterName;
   private String jwtSecret;
@@ -130,10 +79,6 @@ class ClusterIT {
   private int gatewayPort;
   private Vertx vertx;
   private WebClient http;
-  private Thread killOnExit;
-  private final List<Node> nodes = new CopyOnWriteArrayList<>();
-  /** Nodes the test killed or stopped on purpose: their exit is expected. */
-  private final Set<Node> stoppedByTest = ConcurrentHashMap.newKeySet();
   private final Map<String, Duration> timings = new LinkedHashMap<>();
 
   private Node a;
@@ -150,20 +95,13 @@ class ClusterIT {
         + "Run the tests with scripts/test (it starts a throwaway PostgreSQL), or set "
         + "MICRONET_TEST_DB_URL=\"$(scripts/test-postgres start)\" before mvn verify.");
     }
-    String builtJar = System.getProperty("micronet.jar");
-    assertTrue(builtJar != null && Files.isRegularFile(Path.of(builtJar)),
-      "system property micronet.jar must name the built fat jar (set by maven-failsafe), got " + builtJar);
-    workDir = Path.of(builtJar).toAbsolutePath().getParent().resolve("cluster-it");
-    deleteRecursively(workDir);
-    Files.createDirectories(workDir);
-    // a private copy: a concurrent `mvn package` may rewrite the built jar while the nodes run
-    jar = Files.copy(Path.of(builtJar), workDir.resolve("micronet.jar"), StandardCopyOption.REPLACE_EXISTING);
+    // a private copy of the built jar in target/cluster-it, every node JVM killed at the end (Nodes)
+    nodes = Nodes.create("cluster-it");
+    workDir = nodes.workDir();
 
     String runId = UUID.randomUUID().toString().substring(0, 8);
     clusterName = "it-" + runId;
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    jwtSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    jwtSecret = Nodes.randomSecret();
     gatewayPort = freePort();
     product = new JsonObject()
       .put("name", "cluster-it " + runId)
@@ -175,16 +113,13 @@ class ClusterIT {
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
     managerToken = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("it-manager", "it-manager", Caller.MANAGER), 3600);
-    killOnExit = new Thread(this::killAll, "cluster-it-kill-nodes");
-    Runtime.getRuntime().addShutdownHook(killOnExit);
     System.out.println("[cluster-it] cluster " + clusterName + ", gateway port " + gatewayPort + ", node logs in " + workDir);
   }
 
   @AfterAll
   void tearDown() throws IOException {
-    killAll();
-    if (killOnExit != null) {
-      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    if (nodes != null) {
+      nodes.close();
     }
     if (http != null) {
       http.close();
@@ -314,7 +249,7 @@ class ClusterIT {
   @Test
   @Order(5)
   void sigtermStopsAProductsNodeGracefully() throws InterruptedException {
-    stoppedByTest.add(c);
+    nodes.expectExit(c);
     long stopped = System.nanoTime();
     c.process().destroy(); // SIGTERM
     measure("SIGTERM C -> its record gone from /api/services",
@@ -329,7 +264,6 @@ class ClusterIT {
   // ---- nodes --------------------------------------------------------------------------------------
 
   private Node startNode(String name, String verticles, Map<String, String> extraEnv) {
-    Path log = workDir.resolve(name + ".log");
     Path dataDir = workDir.resolve("data").resolve(name);
     Map<String, String> env = new LinkedHashMap<>(Map.of(
       "MICRONET_VERTICLES", verticles,
@@ -339,54 +273,12 @@ class ClusterIT {
       "MICRONET_JWT_SECRET", jwtSecret,
       "MICRONET_DB_URL", dbUrl));
     env.putAll(extraEnv);
-
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
-    command.addAll(List.of("-jar", jar.toString(), "-cluster", "-cluster-host", "127.0.0.1"));
-    try {
-      Files.createDirectories(dataDir);
-      ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(dataDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-      // nothing of the developer's own MicroNet settings leaks into the nodes
-      builder.environment().keySet().removeIf(variable -> variable.startsWith("MICRONET_"));
-      builder.environment().putAll(env);
-      Node node = new Node(name, builder.start(), log, Map.copyOf(env), System.nanoTime());
-      nodes.add(node);
-      return node;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node " + name, e);
-    }
+    return nodes.start(name, dataDir, env, Nodes.CLUSTER_ARGS);
   }
 
   /** SIGKILL, like kill -9: no shutdown hook, no unpublishing. Returns when the process is gone. */
   private long kill9(Node node) {
-    stoppedByTest.add(node);
-    long killed = System.nanoTime();
-    node.process().destroyForcibly();
-    try {
-      assertTrue(node.process().waitFor(10, TimeUnit.SECONDS), "node " + node.name() + " did not die on SIGKILL");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return killed;
-  }
-
-  private void killAll() {
-    for (Node node : nodes) {
-      node.process().destroyForcibly();
-    }
-    for (Node node : nodes) {
-      try {
-        node.process().waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    return nodes.kill9(node);
   }
 
   private String clusterNodeId(Node node) {
@@ -442,38 +334,9 @@ class ClusterIT {
 
   // ---- waiting and measuring ------------------------------------------------------------------------
 
-  /**
-   * Polls {@code condition} until it holds, at most {@code limit} after {@code sinceNanos}; returns the
-   * time from {@code sinceNanos} to success. An exception in the condition (say the gateway is not
-   * listening yet) counts as "not yet"; an assertion failure in it fails at once, as does the death of a
-   * node the test did not kill.
-   */
+  /** Polls {@code condition} until it holds, failing after {@code limit} or at once when a node died unexpectedly (see Nodes). */
   private Duration awaitUntil(String description, Duration limit, long sinceNanos, BooleanSupplier condition) {
-    long deadline = sinceNanos + limit.toNanos();
-    Exception lastError = null;
-    while (true) {
-      assertNoNodeDiedUnexpectedly();
-      try {
-        if (condition.getAsBoolean()) {
-          return elapsedSince(sinceNanos);
-        }
-      } catch (Exception e) { // Future.await() rethrows checked ones too, e.g. ConnectException
-        lastError = e;
-      }
-      if (System.nanoTime() > deadline) {
-        fail("not within " + limit.toSeconds() + " s: " + description
-          + (lastError == null ? "" : " (last error: " + lastError + ")") + "; node logs in " + workDir);
-      }
-      pause(100);
-    }
-  }
-
-  private void assertNoNodeDiedUnexpectedly() {
-    for (Node node : nodes) {
-      if (!node.alive() && !stoppedByTest.contains(node)) {
-        fail("node " + node.name() + " exited with status " + node.process().exitValue() + "; its log ends with:\n" + node.logTail());
-      }
-    }
+    return nodes.awaitUntil(description, limit, sinceNanos, condition);
   }
 
   private void measure(String what, Duration took) {
@@ -482,7 +345,7 @@ class ClusterIT {
   }
 
   private static Duration elapsedSince(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
+    return Nodes.elapsedSince(startNanos);
   }
 
   private static <T> T join(CompletableFuture<T> future) {
@@ -497,39 +360,15 @@ class ClusterIT {
   }
 
   private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Nodes.pause(millis);
   }
 
-  // ---- small utilities -----------------------------------------------------------------------------
-
-  static JsonObject parseJson(String text) {
-    try {
-      return new JsonObject(text);
-    } catch (RuntimeException e) {
-      return null;
-    }
+  private static JsonObject parseJson(String text) {
+    return Nodes.parseJson(text);
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted((x, y) -> y.compareTo(x)).toList()) {
-        Files.delete(path);
-      }
-    }
+    return Nodes.freePort();
   }
 
   /** The steps share one cluster: once one fails, the later ones would only fail for the same reason. */

@@ -24,6 +24,14 @@ public final class Inputs {
     return true;
   }
 
+  /**
+   * What an identifier may be: well-formed text without control characters. U+0000 among them matters most:
+   * PostgreSQL can neither store nor compare it, so such an id must be refused before it reaches a query.
+   */
+  public static boolean idText(String value) {
+    return wellFormed(value) && value.chars().noneMatch(Character::isISOControl);
+  }
+
   /** A whole-number query parameter within [min, max]; {@code fallback} when absent or invalid (then named in errors). */
   public static int intParam(ServiceRequest request, String name, int fallback, int min, int max, JsonObject errors) {
     String value = request.queryParam(name);

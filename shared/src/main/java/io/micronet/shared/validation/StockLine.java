@@ -71,8 +71,8 @@ public record StockLine(String productId, int quantity) {
   private static String productId(Object value, String at, JsonObject errors) {
     if (value == null) {
       errors.put(at + ".productId", "is required");
-    } else if (!(value instanceof String id) || id.isBlank() || id.length() > ID_MAX || !Inputs.wellFormed(id)) {
-      errors.put(at + ".productId", "must be a product id (a string of 1 to " + ID_MAX + " characters)");
+    } else if (!(value instanceof String id) || id.isBlank() || id.length() > ID_MAX || !Inputs.idText(id)) {
+      errors.put(at + ".productId", "must be a product id (a string of 1 to " + ID_MAX + " characters, no control characters)");
     } else {
       return id;
     }

@@ -1,0 +1,289 @@
+package io.micronet.products;
+
+import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.storage.Database;
+import io.micronet.shared.validation.StockLine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Stock reservations for orders against both engines, the way {@link ProductRepositoryTest} runs them: the
+ * embedded H2 and a real PostgreSQL ({@code MICRONET_TEST_DB_URL}; without it the PostgreSQL cases fail).
+ * Every row written here is scoped to this run ({@link #PREFIX} in product names and reservation ids) and
+ * deleted at the end.
+ */
+class ReservationRepositoryTest {
+
+  enum Engine { H2, POSTGRESQL }
+
+  static final String PREFIX = "rv" + UUID.randomUUID().toString().substring(0, 8) + "-";
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  @TempDir
+  static Path tempDir;
+
+  private static Vertx vertx;
+  private static final Map<Engine, Pool> POOLS = new EnumMap<>(Engine.class);
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      for (Pool pool : POOLS.values()) {
+        await(SqlTemplate.forUpdate(pool, "DELETE FROM stock_reservations WHERE id LIKE #{prefix}")
+          .execute(Map.of("prefix", PREFIX + "%")));
+        await(SqlTemplate.forUpdate(pool, "DELETE FROM products WHERE name LIKE #{prefix}")
+          .execute(Map.of("prefix", PREFIX + "%")));
+        await(pool.close());
+      }
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aShortLineReservesNothingAtAll(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product plenty = product(engine, "Plenty", 250, 5);
+    Product scarce = product(engine, "Scarce", 400, 1);
+    String id = reservationId();
+
+    ServiceException refused = refusal(reservations.reserve(id,
+      List.of(new StockLine(plenty.id(), 2), new StockLine(scarce.id(), 3)), now()));
+
+    assertEquals(ErrorCode.OUT_OF_STOCK, refused.code(), refused.getMessage());
+    JsonArray shortLines = ((JsonObject) refused.details()).getJsonArray("items");
+    assertEquals(1, shortLines.size(), "only the short line is named: " + shortLines);
+    JsonObject named = shortLines.getJsonObject(0);
+    assertEquals(scarce.id(), named.getString("productId"));
+    assertEquals(3, named.getInteger("requested"));
+    assertEquals(1, named.getInteger("available"));
+    assertEquals(5, stock(engine, plenty.id()), "the first line's stock is untouched");
+    assertEquals(1, stock(engine, scarce.id()), "the short line's stock is untouched");
+
+    // the refusal held nothing: giving the id back moves no stock either
+    assertEquals(List.of(), await(reservations.release(id, now())));
+    assertEquals(5, stock(engine, plenty.id()));
+    assertEquals(1, stock(engine, scarce.id()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void anUnknownProductIsNamedAndNothingIsTaken(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product known = product(engine, "Known", 100, 4);
+    String missing = UUID.randomUUID().toString();
+
+    ServiceException refused = refusal(reservations.reserve(reservationId(),
+      List.of(new StockLine(known.id(), 1), new StockLine(missing, 1)), now()));
+
+    assertEquals(ErrorCode.VALIDATION_FAILED, refused.code(), refused.getMessage());
+    JsonObject details = (JsonObject) refused.details();
+    assertTrue(details.containsKey("items[1].productId"), "the unknown line is named: " + details);
+    assertEquals(1, details.size(), "and only that line: " + details);
+    assertEquals(4, stock(engine, known.id()), "the known line's stock is untouched");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void theSameIdAgainAnswersTheFirstReservationAndTakesStockOnce(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product lamp = product(engine, "Lamp", 1_999, 10);
+    Product bulb = product(engine, "Bulb", 350, 10);
+    String id = reservationId();
+    List<StockLine> lines = List.of(new StockLine(lamp.id(), 2), new StockLine(bulb.id(), 3));
+
+    JsonArray first = await(reservations.reserve(id, lines, now()));
+    assertEquals(new JsonArray()
+        .add(new JsonObject().put("productId", lamp.id()).put("quantity", 2).put("name", lamp.name()).put("priceCents", 1_999L))
+        .add(new JsonObject().put("productId", bulb.id()).put("quantity", 3).put("name", bulb.name()).put("priceCents", 350L)),
+      first, "each line with the product's name and price, in the caller's order");
+    assertEquals(8, stock(engine, lamp.id()));
+    assertEquals(7, stock(engine, bulb.id()));
+
+    JsonArray again = await(reservations.reserve(id, lines, now()));
+    assertEquals(first, again, "the first answer");
+    assertEquals(8, stock(engine, lamp.id()), "taken once");
+    assertEquals(7, stock(engine, bulb.id()), "taken once");
+
+    // retries racing each other: still one reservation
+    List<Future<JsonArray>> racing = new ArrayList<>();
+    String raced = reservationId();
+    for (int i = 0; i < 5; i++) {
+      racing.add(reservations.reserve(raced, List.of(new StockLine(lamp.id(), 1)), now()));
+    }
+    await(Future.join(racing).otherwiseEmpty());
+    for (Future<JsonArray> attempt : racing) {
+      assertTrue(attempt.succeeded(), () -> "a retried reservation is answered, not refused: " + attempt.cause());
+      assertEquals(racing.get(0).result(), attempt.result());
+    }
+    assertEquals(7, stock(engine, lamp.id()), "five racing calls with one id take one unit");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void releasingTwiceGivesTheStockBackOnce(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product kettle = product(engine, "Kettle", 2_500, 10);
+    String id = reservationId();
+    await(reservations.reserve(id, List.of(new StockLine(kettle.id(), 3)), now()));
+    assertEquals(7, stock(engine, kettle.id()));
+
+    assertEquals(List.of(kettle.id()), await(reservations.release(id, now())), "the product whose stock changed");
+    assertEquals(10, stock(engine, kettle.id()));
+    assertEquals(List.of(), await(reservations.release(id, now())), "nothing changes the second time");
+    assertEquals(10, stock(engine, kettle.id()), "given back once");
+
+    ServiceException refused = refusal(reservations.reserve(id, List.of(new StockLine(kettle.id(), 3)), now()));
+    assertEquals(ErrorCode.CONFLICT, refused.code(), "a released reservation is not taken again: " + refused.getMessage());
+    assertEquals(10, stock(engine, kettle.id()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aReleaseBeforeItsReservationRefusesTheLateReservation(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product pan = product(engine, "Pan", 3_000, 6);
+    String id = reservationId();
+
+    assertEquals(List.of(), await(reservations.release(id, now())), "nothing was held");
+    assertEquals(6, stock(engine, pan.id()));
+
+    ServiceException refused = refusal(reservations.reserve(id, List.of(new StockLine(pan.id(), 2)), now()));
+    assertEquals(ErrorCode.CONFLICT, refused.code(), refused.getMessage());
+    assertEquals(409, refused.code().httpStatus());
+    assertEquals(6, stock(engine, pan.id()), "the late reservation took nothing");
+    assertEquals(List.of(), await(reservations.release(id, now())), "and there is nothing to give back");
+    assertEquals(6, stock(engine, pan.id()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aHundredConcurrentReservationsOfOneUnitAgainstThirtyTakeExactlyThirty(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product hot = product(engine, "Hot Item", 999, 30);
+    List<Future<JsonArray>> attempts = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      attempts.add(reservations.reserve(reservationId(), List.of(new StockLine(hot.id(), 1)), now()));
+    }
+    await(Future.join(attempts).otherwiseEmpty());
+
+    int succeeded = 0;
+    int outOfStock = 0;
+    for (Future<JsonArray> attempt : attempts) {
+      if (attempt.succeeded()) {
+        succeeded++;
+      } else if (attempt.cause() instanceof ServiceException e && e.code() == ErrorCode.OUT_OF_STOCK) {
+        outOfStock++;
+      } else {
+        fail("neither reserved nor out of stock: " + attempt.cause(), attempt.cause());
+      }
+    }
+    assertEquals(30, succeeded, "exactly the stock was reserved");
+    assertEquals(70, outOfStock, "every other reservation was refused");
+    assertEquals(0, stock(engine, hot.id()), "nothing left, and never below zero");
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private static synchronized Pool pool(Engine engine) {
+    Pool existing = POOLS.get(engine);
+    if (existing != null) {
+      return existing;
+    }
+    Pool pool = Database.pool(vertx, config(engine));
+    POOLS.put(engine, pool);
+    await(new ProductRepository(pool).migrate(vertx));
+    await(new ReservationRepository(pool).migrate(vertx));
+    return pool;
+  }
+
+  private static ReservationRepository reservations(Engine engine) {
+    return new ReservationRepository(pool(engine));
+  }
+
+  private static MicronetConfig config(Engine engine) {
+    JsonObject storage = new JsonObject().put("dataDir", tempDir.resolve("h2").toString()).put("poolSize", 8);
+    if (engine == Engine.POSTGRESQL) {
+      String url = System.getenv(ProductRepositoryTest.DB_URL_VARIABLE);
+      if (url == null || url.isBlank()) {
+        fail(ProductRepositoryTest.DB_URL_VARIABLE + " is not set: the PostgreSQL cases of this test need a database. "
+          + "scripts/test sets it; by hand: MICRONET_TEST_DB_URL=\"$(scripts/test-postgres start)\" mvn test …");
+      }
+      storage.put("dbUrl", url);
+    } else {
+      storage.putNull("dbUrl");
+    }
+    return MicronetConfig.load(new JsonObject().put("storage", storage), Map.of());
+  }
+
+  private static Product product(Engine engine, String label, long priceCents, int stock) {
+    long now = now();
+    Product product = new Product(UUID.randomUUID().toString(), PREFIX + label + "-" + SEQ.incrementAndGet(),
+      "made by " + PREFIX, PREFIX + "reservations", priceCents, stock, now, now);
+    return await(new ProductRepository(pool(engine)).insert(product));
+  }
+
+  private static int stock(Engine engine, String productId) {
+    return await(new ProductRepository(pool(engine)).find(productId)).orElseThrow().stock();
+  }
+
+  private static String reservationId() {
+    return PREFIX + UUID.randomUUID();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  /** The refusal {@code future} fails with; fails the test when it succeeds or fails otherwise. */
+  private static ServiceException refusal(Future<?> future) {
+    try {
+      Object result = future.await(60, TimeUnit.SECONDS);
+      fail("expected a refusal, got " + result);
+      return null;
+    } catch (ServiceException e) {
+      return e;
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer after 60 s", e);
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no result after 60 s", e);
+    }
+  }
+}
