@@ -27,6 +27,7 @@ public record GatewayRequest(HttpMethod method, String service, String action, S
   DeliveryOptions deliveryOptions(long timeoutMs) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs)
       .addHeader(Envelope.ACTION, action)
+      .addHeader(Envelope.TIME_BUDGET, Long.toString(timeoutMs))
       .addHeader(Envelope.REQUEST_ID, requestId);
     if (caller != null) {
       options.addHeader(Envelope.CALLER_ID, caller.id()).addHeader(Envelope.CALLER_ROLE, caller.role());

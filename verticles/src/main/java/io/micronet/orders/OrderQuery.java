@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * The order listing parameters: status, user, page. A client lists its own orders only (naming another
+ * The order listing parameters: status (PENDING orders, still being placed, only when asked for), user, page. A client lists its own orders only (naming another
  * user is a 403); a manager lists anyone's. Malformed parameters are a 400 naming them.
  */
 record OrderQuery(String status, String userId, int page, int size) {
@@ -50,6 +50,9 @@ record OrderQuery(String status, String userId, int page, int size) {
     if (status != null) {
       where.append(" AND status = #{status}");
       params.put("status", status);
+    } else {
+      // an order being placed is not one yet (its caller has no answer): listed only when asked for by status
+      where.append(" AND status <> 'PENDING'");
     }
     if (userId != null) {
       where.append(" AND user_id = #{userId}");

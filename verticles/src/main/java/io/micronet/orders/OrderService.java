@@ -74,10 +74,17 @@ class OrderService {
   }
 
   private Future<ServiceResponse> reserveAndPlace(ServiceRequest request, Order pending, List<StockLine> lines) {
+    if (request.expired()) {
+      return giveUp(request, pending, outOfTime(), false);
+    }
     return inventory.reserve(pending.id(), lines, request).transform(reserved -> {
       if (reserved.failed()) {
         // refused (out of stock, unknown product): nothing is held; failed in transit: it may be
         return giveUp(request, pending, reserved.cause(), !isRefusal(reserved.cause()));
+      }
+      if (request.expired()) {
+        // the caller has had its 504: placing the order now would charge a client who believes it failed
+        return giveUp(request, pending, outOfTime(), true);
       }
       Order placed = pending.placed(reserved.result(), clock.millis());
       ServiceResponse created = ServiceResponse.created(placed.toJson());
@@ -91,13 +98,18 @@ class OrderService {
 
   /** Undoes a placement that cannot complete, then fails with {@code cause}. What cannot be undone now, recovery does. */
   private Future<ServiceResponse> giveUp(ServiceRequest request, Order pending, Throwable cause, boolean mayHoldStock) {
-    Future<Void> released = mayHoldStock ? inventory.release(pending.id(), request) : Future.succeededFuture();
+    // undoing is due whether or not the caller still waits
+    Future<Void> released = mayHoldStock ? inventory.release(pending.id(), request.withoutDeadline()) : Future.succeededFuture();
     return released
       .compose(v -> repository.deletePending(pending.id()))
       .compose(v -> writes.forget(pending.userId(), pending.idempotencyKey()))
       .onFailure(e -> LOG.warn("order placement left for recovery", kv("order", pending.id()),
         kv("requestId", request.requestId()), kv("reason", e.getMessage())))
       .transform(undone -> Future.failedFuture(cause));
+  }
+
+  private static ServiceException outOfTime() {
+    return new ServiceException(ErrorCode.UPSTREAM_TIMEOUT, "the order could not be placed in time; nothing was charged");
   }
 
   private static boolean isRefusal(Throwable failure) {
@@ -127,7 +139,7 @@ class OrderService {
           }
           return ServiceResponse.ok(cancelled.toJson());
         }))
-        .compose(answer -> returnStock(order.id(), request).map(answer));
+        .compose(answer -> returnStock(order.id(), request.withoutDeadline()).map(answer));
     });
   }
 

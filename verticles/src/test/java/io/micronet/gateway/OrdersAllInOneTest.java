@@ -266,6 +266,25 @@ class OrdersAllInOneTest {
     assertEquals("CANCELLED", read.bodyAsJsonObject().getString("status"));
   }
 
+  @Test
+  void aKeyedCancelRetriedGetsItsFirstAnswerAndReturnsTheStockOnce() {
+    Client lena = client("lena");
+    String vase = product("Vase", "12.00", 5);
+    String id = placed(lena, null, lines(vase, 2)).getString("id");
+    assertEquals(3, stockOf(vase));
+
+    HttpResponse<Buffer> first = app.call(POST, "/api/orders/" + id + "/cancel").bearer(lena.token())
+      .header("Idempotency-Key", "cancel-" + id).send();
+    HttpResponse<Buffer> retried = app.call(POST, "/api/orders/" + id + "/cancel").bearer(lena.token())
+      .header("Idempotency-Key", "cancel-" + id).send();
+
+    assertEquals(200, first.statusCode(), first.bodyAsString());
+    assertEquals(200, retried.statusCode(), "a retry (e.g. after a timeout) is not told its cancel failed: " + retried.bodyAsString());
+    assertEquals(first.bodyAsJsonObject(), retried.bodyAsJsonObject());
+    assertEquals("CANCELLED", retried.bodyAsJsonObject().getString("status"));
+    assertEquals(5, stockOf(vase), "the stock came back once");
+  }
+
   // ---- who sees what ----------------------------------------------------------------------------
 
   @Test

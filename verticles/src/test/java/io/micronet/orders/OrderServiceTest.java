@@ -134,6 +134,43 @@ class OrderServiceTest {
     assertEquals(1, listOf("u-1").getLong("total"));
   }
 
+  // ---- the caller's deadline ------------------------------------------------------------------------
+
+  @Test
+  void aPlacementWhoseCallerStoppedWaitingBeforeItStartsTakesNothing() {
+    Product product = product("Jug", 900, 4);
+    JsonObject body = items(product.id(), 1);
+
+    ServiceException failed = failure(() -> service.place(withDeadline(place("u-3", "late-key", body),
+      System.currentTimeMillis() - 1)));
+
+    assertEquals(ErrorCode.UPSTREAM_TIMEOUT, failed.code());
+    assertEquals(4, stock(product), "nothing reserved");
+    assertEquals(0, listOf("u-3").getLong("total"), "no order");
+    assertEquals(201, onContext(() -> service.place(place("u-3", "late-key", body))).status(),
+      "the key was given up with the attempt");
+  }
+
+  @Test
+  void aReservationThatCompletesAfterTheCallerStoppedWaitingIsReleasedNotCharged() {
+    Product product = product("Carafe", 1200, 4);
+    JsonObject body = items(product.id(), 2);
+    long deadline = System.currentTimeMillis() + 300;
+    // the products service answers, but only after the caller has had its 504
+    inventory.afterReserve = orderId -> {
+      inventory.afterReserve = null;
+      Promise<Void> late = Promise.promise();
+      vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis() + 100), id -> late.complete());
+      return late.future();
+    };
+
+    ServiceException failed = failure(() -> service.place(withDeadline(place("u-4", null, body), deadline)));
+
+    assertEquals(ErrorCode.UPSTREAM_TIMEOUT, failed.code());
+    assertEquals(4, stock(product), "the reservation was released");
+    assertEquals(0, listOf("u-4").getLong("total"), "no order the caller does not know of");
+  }
+
   // ---- recovery ---------------------------------------------------------------------------------
 
   @Test
@@ -310,6 +347,11 @@ class OrderServiceTest {
   private static ServiceRequest place(String userId, String key, JsonObject body) {
     return new ServiceRequest("place", "req-" + UUID.randomUUID(), userId, "client", key, new JsonObject(),
       new JsonObject(), body);
+  }
+
+  private static ServiceRequest withDeadline(ServiceRequest request, long deadline) {
+    return new ServiceRequest(request.action(), request.requestId(), request.callerId(), request.callerRole(),
+      request.idempotencyKey(), request.params(), request.query(), request.body(), null, deadline);
   }
 
   private static ServiceRequest action(String action, String userId, String orderId) {

@@ -49,6 +49,12 @@ public class ActionDispatcher implements Handler<Message<Object>> {
         new ServiceException(ErrorCode.NOT_FOUND, service + " has no action '" + request.action() + "'").toJson().encode());
       return;
     }
+    if (request.expired()) {
+      // queued longer than the caller waits: doing it now could only surprise the caller
+      message.fail(ErrorCode.UPSTREAM_TIMEOUT.httpStatus(), new ServiceException(ErrorCode.UPSTREAM_TIMEOUT,
+        "the request waited longer than its caller would; it was not carried out").toJson().encode());
+      return;
+    }
     inFlight++;
     Future<ServiceResponse> result;
     try {

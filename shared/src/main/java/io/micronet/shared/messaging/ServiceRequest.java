@@ -7,12 +7,21 @@ import io.vertx.core.json.JsonObject;
 /** An action request as a service sees it: path params, query, body and the caller, read from the envelope. */
 public record ServiceRequest(String action, String requestId, String callerId, String callerRole,
                              String idempotencyKey, JsonObject params, JsonObject query, Object body,
-                             String clientAddress) {
+                             String clientAddress, long deadline) {
 
-  /** A request that names no client address (built by a test or a caller outside the gateway). */
+  /** Time kept back from the caller's budget for the answer to travel back. */
+  static final long REPLY_MARGIN_MS = 50;
+
+  /** A request that names no client address and no deadline (built by a test or a caller outside the gateway). */
   public ServiceRequest(String action, String requestId, String callerId, String callerRole, String idempotencyKey,
                         JsonObject params, JsonObject query, Object body) {
-    this(action, requestId, callerId, callerRole, idempotencyKey, params, query, body, null);
+    this(action, requestId, callerId, callerRole, idempotencyKey, params, query, body, null, 0);
+  }
+
+  /** A request with no deadline (a test, the gRPC face, recovery work). */
+  public ServiceRequest(String action, String requestId, String callerId, String callerRole, String idempotencyKey,
+                        JsonObject params, JsonObject query, Object body, String clientAddress) {
+    this(action, requestId, callerId, callerRole, idempotencyKey, params, query, body, clientAddress, 0);
   }
 
   public static ServiceRequest from(Message<?> message) {
@@ -26,7 +35,35 @@ public record ServiceRequest(String action, String requestId, String callerId, S
       orEmpty(envelope.getJsonObject(Envelope.PARAMS)),
       orEmpty(envelope.getJsonObject(Envelope.QUERY)),
       envelope.getValue(Envelope.BODY),
-      message.headers().get(Envelope.CLIENT_ADDRESS));
+      message.headers().get(Envelope.CLIENT_ADDRESS),
+      deadline(message.headers().get(Envelope.TIME_BUDGET)));
+  }
+
+  /** The local time (epoch ms) after which the caller no longer waits; 0 when it did not say. */
+  private static long deadline(String budget) {
+    if (budget == null) {
+      return 0;
+    }
+    try {
+      return System.currentTimeMillis() + Math.max(0, Long.parseLong(budget) - REPLY_MARGIN_MS);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The caller has stopped waiting: work started now would answer nobody (and a write would surprise it). */
+  public boolean expired() {
+    return deadline != 0 && System.currentTimeMillis() >= deadline;
+  }
+
+  /** The same request for work that must be done even though the caller stopped waiting (undoing a step). */
+  public ServiceRequest withoutDeadline() {
+    return new ServiceRequest(action, requestId, callerId, callerRole, idempotencyKey, params, query, body, clientAddress, 0);
+  }
+
+  /** What is left of the caller's budget, capped at {@code atMost} (all of it when the caller set none). */
+  public long remainingMillis(long atMost) {
+    return deadline == 0 ? atMost : Math.max(1, Math.min(atMost, deadline - System.currentTimeMillis()));
   }
 
   /** The caller's id; 401 when the request carries no caller (the gateway lets no such request through). */

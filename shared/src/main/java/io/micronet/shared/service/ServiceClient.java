@@ -62,7 +62,9 @@ public class ServiceClient {
   public Future<Object> request(String service, String action, JsonObject body, ServiceRequest origin, boolean repeatable) {
     JsonObject envelope = new JsonObject().put(Envelope.PARAMS, new JsonObject()).put(Envelope.QUERY, new JsonObject())
       .put(Envelope.BODY, body);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs).addHeader(Envelope.ACTION, action);
+    long budget = origin.remainingMillis(timeoutMs);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(budget).addHeader(Envelope.ACTION, action)
+      .addHeader(Envelope.TIME_BUDGET, Long.toString(budget));
     if (origin.requestId() != null) {
       options.addHeader(Envelope.REQUEST_ID, origin.requestId());
     }
