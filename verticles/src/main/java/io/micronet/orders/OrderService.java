@@ -186,11 +186,7 @@ class OrderService {
   /** The order if the caller may see it: its owner or a manager. Anyone else gets the same 404 as for no order. */
   private Future<Order> visibleOrder(ServiceRequest request) {
     String caller = request.requireCaller();
-    String id = request.param("id");
-    if (id == null || !Inputs.idText(id)) {
-      // no order has such an id, and the database must not be asked about one (PostgreSQL refuses U+0000)
-      return Future.failedFuture(ServiceException.notFound("order", String.valueOf(id)));
-    }
+    String id = Inputs.idParam(request, "order");
     return repository.find(id).map(found -> found
       .filter(order -> order.userId().equals(caller) || request.callerIsManager())
       .orElseThrow(() -> ServiceException.notFound("order", id)));

@@ -4,6 +4,7 @@ import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.Future;
 import io.micronet.shared.validation.StockLine;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +49,7 @@ public class ProductService {
   }
 
   public Future<ServiceResponse> get(ServiceRequest request) {
-    String id = request.param("id");
+    String id = Inputs.idParam(request, "product");
     Optional<Buffer> cached = cache.get(id);
     if (cached.isPresent()) {
       return Future.succeededFuture(ServiceResponse.ok(cached.get()));
@@ -70,7 +71,7 @@ public class ProductService {
   }
 
   public Future<ServiceResponse> update(ServiceRequest request) {
-    String id = request.param("id");
+    String id = Inputs.idParam(request, "product");
     ProductFields fields = ProductValidator.forUpdate(request.bodyObject());
     return writes.run(request, conn -> repository.update(conn, id, fields, clock.millis())
         .map(found -> ServiceResponse.ok(orNotFound(found, id).toJson())))
@@ -78,7 +79,7 @@ public class ProductService {
   }
 
   public Future<ServiceResponse> delete(ServiceRequest request) {
-    String id = request.param("id");
+    String id = Inputs.idParam(request, "product");
     return writes.run(request, conn -> repository.delete(conn, id).map(deleted -> {
         if (!deleted) {
           throw ServiceException.notFound("product", id);
@@ -89,7 +90,7 @@ public class ProductService {
   }
 
   public Future<ServiceResponse> adjustStock(ServiceRequest request) {
-    String id = request.param("id");
+    String id = Inputs.idParam(request, "product");
     int delta = ProductValidator.delta(request.bodyObject());
     return writes.run(request, conn -> repository.adjustStock(conn, id, delta, clock.millis())
         .map(found -> ServiceResponse.ok(orNotFound(found, id).toJson())))

@@ -7,6 +7,7 @@ import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Tokens;
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -76,7 +77,7 @@ class UserService {
   }
 
   Future<ServiceResponse> get(ServiceRequest request) {
-    String id = request.param("id");
+    String id = Inputs.idParam(request, "user");
     requireSelfOrManager(request, id);
     return find(id);
   }
@@ -87,7 +88,7 @@ class UserService {
   }
 
   Future<ServiceResponse> update(ServiceRequest request) {
-    String id = request.param("id");
+    String id = Inputs.idParam(request, "user");
     requireSelfOrManager(request, id);
     UserFields fields = UserValidator.forUpdate(request.bodyObject());
     if (fields.role() != null && id.equals(request.callerId())) {
@@ -99,7 +100,7 @@ class UserService {
   }
 
   Future<ServiceResponse> delete(ServiceRequest request) {
-    String id = request.param("id");
+    String id = Inputs.idParam(request, "user");
     requireSelfOrManager(request, id);
     return writes.run(request, conn -> repository.delete(conn, id).map(deleted -> {
       if (!deleted) {

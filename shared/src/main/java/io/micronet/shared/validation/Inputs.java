@@ -1,5 +1,7 @@
 package io.micronet.shared.validation;
 
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.vertx.core.json.JsonObject;
 
@@ -30,6 +32,21 @@ public final class Inputs {
    */
   public static boolean idText(String value) {
     return wellFormed(value) && value.chars().noneMatch(Character::isISOControl);
+  }
+
+  /** The longest id any record has (ours are UUIDs); longer ones are refused before any query. */
+  public static final int ID_MAX = 64;
+
+  /**
+   * The {@code id} path parameter of a request about a {@code what}; 404 for one no record can have (empty,
+   * too long, control characters), without asking the database — PostgreSQL cannot even compare U+0000.
+   */
+  public static String idParam(ServiceRequest request, String what) {
+    String id = request.param("id");
+    if (id == null || id.isEmpty() || id.length() > ID_MAX || !idText(id)) {
+      throw new ServiceException(ErrorCode.NOT_FOUND, "no such " + what);
+    }
+    return id;
   }
 
   /** A whole-number query parameter within [min, max]; {@code fallback} when absent or invalid (then named in errors). */

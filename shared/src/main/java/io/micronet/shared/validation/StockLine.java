@@ -18,7 +18,6 @@ public record StockLine(String productId, int quantity) {
 
   public static final int MAX_LINES = 100;
   public static final int MAX_QUANTITY = 10_000;
-  static final int ID_MAX = 64;
 
   public JsonObject toJson() {
     return new JsonObject().put("productId", productId).put("quantity", quantity);
@@ -71,8 +70,8 @@ public record StockLine(String productId, int quantity) {
   private static String productId(Object value, String at, JsonObject errors) {
     if (value == null) {
       errors.put(at + ".productId", "is required");
-    } else if (!(value instanceof String id) || id.isBlank() || id.length() > ID_MAX || !Inputs.idText(id)) {
-      errors.put(at + ".productId", "must be a product id (a string of 1 to " + ID_MAX + " characters, no control characters)");
+    } else if (!(value instanceof String id) || id.isBlank() || id.length() > Inputs.ID_MAX || !Inputs.idText(id)) {
+      errors.put(at + ".productId", "must be a product id (a string of 1 to " + Inputs.ID_MAX + " characters, no control characters)");
     } else {
       return id;
     }
