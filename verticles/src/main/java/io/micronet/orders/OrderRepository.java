@@ -1,6 +1,7 @@
 package io.micronet.orders;
 
 import io.micronet.shared.storage.Migrations;
+import io.micronet.shared.storage.Page;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -103,19 +104,10 @@ public class OrderRepository {
       .map(OrderRepository::orders);
   }
 
-  public Future<OrderPage> list(OrderQuery query) {
+  public Future<Page<Order>> list(OrderQuery query) {
     Map<String, Object> params = new HashMap<>();
     String where = query.where(params);
-    params.put("limit", query.size());
-    params.put("offset", (long) query.page() * query.size());
-    Future<Long> total = SqlTemplate.forQuery(pool, "SELECT COUNT(*) AS total FROM orders" + where)
-      .execute(params)
-      .map(rows -> ((Number) rows.iterator().next().getValue(0)).longValue());
-    Future<List<Order>> items = SqlTemplate.forQuery(pool, "SELECT " + COLUMNS + " FROM orders" + where
-        + " ORDER BY created_at DESC, id ASC LIMIT #{limit} OFFSET #{offset}")
-      .execute(params)
-      .map(OrderRepository::orders);
-    return Future.all(total, items).map(v -> new OrderPage(items.result(), query.page(), query.size(), total.result()));
+    return Page.read(pool, COLUMNS, "orders", where, "created_at DESC, id ASC", params, query.page(), query.size(), Order::fromRow);
   }
 
   private static List<Order> orders(RowSet<Row> rows) {

@@ -121,7 +121,7 @@ class OrderService {
   }
 
   Future<ServiceResponse> list(ServiceRequest request) {
-    return repository.list(OrderQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson()));
+    return repository.list(OrderQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson(Order::toJson)));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.micronet.shared.storage.Migrations;
 import io.micronet.shared.storage.SqlErrors;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.storage.Page;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -125,19 +126,10 @@ public class ProductRepository {
         }));
   }
 
-  public Future<ProductPage> list(ProductQuery query) {
+  public Future<Page<Product>> list(ProductQuery query) {
     Map<String, Object> params = new HashMap<>();
     String where = query.where(params);
-    params.put("limit", query.size());
-    params.put("offset", (long) query.page() * query.size());
-    Future<Long> total = SqlTemplate.forQuery(pool, "SELECT COUNT(*) AS total FROM products" + where)
-      .execute(params)
-      .map(rows -> ((Number) rows.iterator().next().getValue(0)).longValue());
-    Future<List<Product>> items = SqlTemplate.forQuery(pool, "SELECT " + COLUMNS + " FROM products" + where
-        + " ORDER BY " + query.sort().orderBy + ", id ASC LIMIT #{limit} OFFSET #{offset}")
-      .execute(params)
-      .map(ProductRepository::products);
-    return Future.all(total, items).map(v -> new ProductPage(items.result(), query.page(), query.size(), total.result()));
+    return Page.read(pool, COLUMNS, "products", where, query.sort().orderBy + ", id ASC", params, query.page(), query.size(), Product::fromRow);
   }
 
   private static Future<Optional<Product>> find(SqlClient client, String id, boolean forUpdate) {

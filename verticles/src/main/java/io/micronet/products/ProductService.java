@@ -45,7 +45,7 @@ public class ProductService {
   }
 
   public Future<ServiceResponse> list(ServiceRequest request) {
-    return repository.list(ProductQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson()));
+    return repository.list(ProductQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson(Product::toJson)));
   }
 
   public Future<ServiceResponse> get(ServiceRequest request) {

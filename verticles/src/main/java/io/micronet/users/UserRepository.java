@@ -4,6 +4,7 @@ import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.storage.Migrations;
 import io.micronet.shared.storage.SqlErrors;
+import io.micronet.shared.storage.Page;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -97,19 +98,10 @@ class UserRepository {
       .map(result -> result.rowCount() == 1);
   }
 
-  Future<UserPage> list(UserQuery query) {
+  Future<Page<User>> list(UserQuery query) {
     Map<String, Object> params = new HashMap<>();
     String where = query.where(params);
-    params.put("limit", query.size());
-    params.put("offset", (long) query.page() * query.size());
-    Future<Long> total = SqlTemplate.forQuery(pool, "SELECT COUNT(*) AS total FROM users" + where)
-      .execute(params)
-      .map(rows -> ((Number) rows.iterator().next().getValue(0)).longValue());
-    Future<List<User>> items = SqlTemplate.forQuery(pool, "SELECT " + COLUMNS + " FROM users" + where
-        + " ORDER BY username_key ASC, id ASC LIMIT #{limit} OFFSET #{offset}")
-      .execute(params)
-      .map(UserRepository::users);
-    return Future.all(total, items).map(v -> new UserPage(items.result(), query.page(), query.size(), total.result()));
+    return Page.read(pool, COLUMNS, "users", where, "username_key ASC, id ASC", params, query.page(), query.size(), User::fromRow);
   }
 
   Future<Optional<User>> update(SqlConnection conn, String id, UserFields fields, String passwordHash, long now) {

@@ -84,7 +84,7 @@ class UserService {
 
   Future<ServiceResponse> list(ServiceRequest request) {
     requireManager(request);
-    return repository.list(UserQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson()));
+    return repository.list(UserQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson(User::toJson)));
   }
 
   Future<ServiceResponse> update(ServiceRequest request) {

@@ -1,5 +1,6 @@
 package io.micronet.products;
 
+import io.micronet.shared.storage.Page;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
@@ -239,7 +240,7 @@ class ProductRepositoryTest {
     assertPage(repository, q("category", category, "size", "2", "page", "1000000"), List.of(), 5);
     assertPage(repository, q("category", category, "size", "3", "page", "1", "sort", "-stock"), List.of(d, b), 5);
 
-    ProductPage page = await(repository.list(query(q("category", PREFIX + category, "size", "2", "page", "1"))));
+    Page<Product> page = await(repository.list(query(q("category", PREFIX + category, "size", "2", "page", "1"))));
     assertEquals(1, page.page());
     assertEquals(2, page.size());
   }
@@ -415,7 +416,7 @@ class ProductRepositoryTest {
     if (scoped.containsKey("category")) {
       scoped.put("category", PREFIX + scoped.getString("category"));
     }
-    ProductPage page = await(repository.list(query(scoped)));
+    Page<Product> page = await(repository.list(query(scoped)));
     assertEquals(expected.stream().map(Product::id).toList(), page.items().stream().map(Product::id).toList(),
       "items for " + params.encode());
     assertEquals(expected, page.items(), "full rows for " + params.encode());

@@ -1,5 +1,6 @@
 package io.micronet.users;
 
+import io.micronet.shared.storage.Page;
 import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.messaging.ErrorCode;
@@ -96,12 +97,12 @@ class UserRepositoryTest {
     assertEquals(Optional.of(changed), repository.find(vera.id()).await());
     assertEquals(Optional.empty(), repository.update("no-such-id", new UserFields(null, null, "x", null, null), null, 9).await());
 
-    UserPage page = repository.list(query(new JsonObject().put("q", PREFIX + "v").put("size", "1"))).await();
+    Page<User> page = repository.list(query(new JsonObject().put("q", PREFIX + "v").put("size", "1"))).await();
     assertEquals(2, page.total());
     assertEquals(PREFIX + "vera", page.items().get(0).username());
-    UserPage managers = repository.list(query(new JsonObject().put("q", PREFIX + "v").put("role", "manager"))).await();
+    Page<User> managers = repository.list(query(new JsonObject().put("q", PREFIX + "v").put("role", "manager"))).await();
     assertEquals(1, managers.total());
-    UserPage wildcard = repository.list(query(new JsonObject().put("q", "%"))).await();
+    Page<User> wildcard = repository.list(query(new JsonObject().put("q", "%"))).await();
     assertTrue(wildcard.items().stream().allMatch(u -> u.username().contains("%")), "% is matched literally");
 
     assertTrue(repository.delete(vera.id()).await());
