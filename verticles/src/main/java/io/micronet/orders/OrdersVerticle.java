@@ -7,7 +7,6 @@ import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
-import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
@@ -17,7 +16,6 @@ public class OrdersVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "orders";
 
-  private ServiceDiscovery discovery;
   private ServiceClient products;
   private long recoveryTimer = -1;
 
@@ -32,8 +30,7 @@ public class OrdersVerticle extends ServiceVerticle {
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     OrderRepository repository = new OrderRepository(pool);
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
-    discovery = ServiceDiscovery.create(vertx);
-    products = new ServiceClient(vertx, discovery, micronetConfig, BackendRegistries.getDefaultNow(), instanceId());
+    products = new ServiceClient(vertx, discovery(), micronetConfig, BackendRegistries.getDefaultNow(), instanceId());
     OrderService service = new OrderService(repository, new ProductsInventory(products), writes, Clock.systemUTC(),
       settings.getLong("answerWaitMs", 10_000L));
     long staleMs = settings.getLong("recoverAfterSeconds", 60L) * 1000;
@@ -50,9 +47,6 @@ public class OrdersVerticle extends ServiceVerticle {
   @Override
   protected Future<?> closeResources() {
     vertx.cancelTimer(recoveryTimer);
-    return products.stop().eventually(() -> {
-      discovery.close();
-      return Future.succeededFuture();
-    });
+    return products.stop();
   }
 }

@@ -1,11 +1,12 @@
 package io.micronet.products;
 
 import io.micronet.shared.storage.Page;
-import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.storage.Database;
+import io.micronet.storage.TestDatabases;
+import io.micronet.storage.TestDatabases.Engine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,24 +34,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.micronet.storage.TestDatabases.await;
+import static io.micronet.storage.TestDatabases.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The catalog repository against both engines it supports: the embedded H2 (in a temporary data dir) and a
- * real PostgreSQL ({@code MICRONET_TEST_DB_URL}, which {@code scripts/test} always sets; without it the
- * PostgreSQL cases fail, they are not skipped). The PostgreSQL database is shared with other tests: every row
- * written here has a name starting with this run's {@link #PREFIX}, filters are scoped to this run's
- * categories, and only those rows are deleted at the end.
+ * The catalog repository against both engines it supports, those of {@link TestDatabases}. The PostgreSQL
+ * database is shared with other tests: every row written here has a name starting with this run's
+ * {@link #PREFIX}, filters are scoped to this run's categories, and only those rows are deleted at the end.
  */
 @ExtendWith(VertxExtension.class)
 class ProductRepositoryTest {
 
-  enum Engine { H2, POSTGRESQL }
-
-  static final String DB_URL_VARIABLE = "MICRONET_TEST_DB_URL";
   static final String PREFIX = "rt" + UUID.randomUUID().toString().substring(0, 8) + "-";
   private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -59,22 +56,18 @@ class ProductRepositoryTest {
   static Path tempDir;
 
   private static Vertx vertx;
-  private static final Map<Engine, Pool> POOLS = new EnumMap<>(Engine.class);
-  private static final Map<Engine, ProductRepository> REPOSITORIES = new EnumMap<>(Engine.class);
+  private static TestDatabases databases;
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
+    databases = new TestDatabases(vertx, tempDir, pool -> await(new ProductRepository(pool).migrate(vertx)));
   }
 
   @AfterAll
   static void stop() {
     try {
-      for (Map.Entry<Engine, Pool> entry : POOLS.entrySet()) {
-        await(SqlTemplate.forUpdate(entry.getValue(), "DELETE FROM products WHERE name LIKE #{prefix}")
-          .execute(Map.of("prefix", PREFIX + "%")));
-        await(entry.getValue().close());
-      }
+      databases.close(ProductRepositoryTest::deleteRows);
     } finally {
       await(vertx.close());
     }
@@ -92,7 +85,7 @@ class ProductRepositoryTest {
     await(Future.all(repository.migrate(vertx), repository.migrate(vertx)));
 
     assertEquals(Optional.of(product), await(repository.find(product.id())), "the data is untouched");
-    long versions = await(SqlTemplate.forQuery(POOLS.get(engine),
+    long versions = await(SqlTemplate.forQuery(databases.pool(engine),
         "SELECT COUNT(*) AS n FROM schema_migrations WHERE service = #{service}")
       .execute(Map.of("service", "products"))
       .map(rows -> ((Number) rows.iterator().next().getValue(0)).longValue()));
@@ -326,8 +319,7 @@ class ProductRepositoryTest {
       assertEquals(Optional.of(b), await(reopened.find(b.id())), "the product inserted after a transaction");
       assertEquals(Optional.empty(), await(reopened.find(c.id())), "the deleted product");
     } finally {
-      await(SqlTemplate.forUpdate(second, "DELETE FROM products WHERE name LIKE #{prefix}")
-        .execute(Map.of("prefix", PREFIX + "%")));
+      deleteRows(second);
       await(second.close());
     }
   }
@@ -336,7 +328,7 @@ class ProductRepositoryTest {
   @EnumSource(Engine.class)
   void aStatementOutsideATransactionIsCommittedAtOnce(Engine engine) {
     ProductRepository repository = repository(engine);
-    Pool pool = POOLS.get(engine);
+    Pool pool = databases.pool(engine);
     SqlConnection first = await(pool.getConnection());
     SqlConnection second = await(pool.getConnection());
     try {
@@ -357,32 +349,14 @@ class ProductRepositoryTest {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private static synchronized ProductRepository repository(Engine engine) {
-    ProductRepository existing = REPOSITORIES.get(engine);
-    if (existing != null) {
-      return existing;
-    }
-    Pool pool = Database.pool(vertx, config(engine, tempDir.resolve("h2"), 8));
-    POOLS.put(engine, pool);
-    ProductRepository repository = new ProductRepository(pool);
-    await(repository.migrate(vertx));
-    REPOSITORIES.put(engine, repository);
-    return repository;
+  private static ProductRepository repository(Engine engine) {
+    return new ProductRepository(databases.pool(engine));
   }
 
-  private static MicronetConfig config(Engine engine, Path dataDir, int poolSize) {
-    JsonObject storage = new JsonObject().put("dataDir", dataDir.toString()).put("poolSize", poolSize);
-    if (engine == Engine.POSTGRESQL) {
-      String url = System.getenv(DB_URL_VARIABLE);
-      if (url == null || url.isBlank()) {
-        fail(DB_URL_VARIABLE + " is not set: the PostgreSQL cases of this test need a database. "
-          + "scripts/test sets it; by hand: MICRONET_TEST_DB_URL=\"$(scripts/test-postgres start)\" mvn test …");
-      }
-      storage.put("dbUrl", url);
-    } else {
-      storage.putNull("dbUrl");
-    }
-    return MicronetConfig.load(new JsonObject().put("storage", storage), Map.of());
+  /** Deletes this run's products: at the end, and from the pool the durability case opens itself. */
+  private static void deleteRows(Pool pool) {
+    await(SqlTemplate.forUpdate(pool, "DELETE FROM products WHERE name LIKE #{prefix}")
+      .execute(Map.of("prefix", PREFIX + "%")));
   }
 
   private static Product product(String label, String category, long priceCents, int stock) {
@@ -435,14 +409,6 @@ class ProductRepositoryTest {
       assertEquals(ErrorCode.CONFLICT, e.code(), e.getMessage());
     } catch (TimeoutException e) {
       fail("no answer");
-    }
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no result after 60 s", e);
     }
   }
 }

@@ -1,15 +1,14 @@
 package io.micronet.products;
 
-import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
-import io.micronet.shared.storage.Database;
 import io.micronet.shared.validation.StockLine;
+import io.micronet.storage.TestDatabases;
+import io.micronet.storage.TestDatabases.Engine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,19 +25,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.micronet.storage.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Stock reservations for orders against both engines, the way {@link ProductRepositoryTest} runs them: the
- * embedded H2 and a real PostgreSQL ({@code MICRONET_TEST_DB_URL}; without it the PostgreSQL cases fail).
- * Every row written here is scoped to this run ({@link #PREFIX} in product names and reservation ids) and
- * deleted at the end.
+ * Stock reservations for orders against both engines of {@link TestDatabases}, the way
+ * {@link ProductRepositoryTest} runs them. Every row written here is scoped to this run ({@link #PREFIX} in
+ * product names and reservation ids) and deleted at the end.
  */
 class ReservationRepositoryTest {
-
-  enum Engine { H2, POSTGRESQL }
 
   static final String PREFIX = "rv" + UUID.randomUUID().toString().substring(0, 8) + "-";
   private static final AtomicInteger SEQ = new AtomicInteger();
@@ -48,23 +44,26 @@ class ReservationRepositoryTest {
   static Path tempDir;
 
   private static Vertx vertx;
-  private static final Map<Engine, Pool> POOLS = new EnumMap<>(Engine.class);
+  private static TestDatabases databases;
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
+    databases = new TestDatabases(vertx, tempDir, pool -> {
+      await(new ProductRepository(pool).migrate(vertx));
+      await(new ReservationRepository(pool).migrate(vertx));
+    });
   }
 
   @AfterAll
   static void stop() {
     try {
-      for (Pool pool : POOLS.values()) {
+      databases.close(pool -> {
         await(SqlTemplate.forUpdate(pool, "DELETE FROM stock_reservations WHERE id LIKE #{prefix}")
           .execute(Map.of("prefix", PREFIX + "%")));
         await(SqlTemplate.forUpdate(pool, "DELETE FROM products WHERE name LIKE #{prefix}")
           .execute(Map.of("prefix", PREFIX + "%")));
-        await(pool.close());
-      }
+      });
     } finally {
       await(vertx.close());
     }
@@ -216,46 +215,19 @@ class ReservationRepositoryTest {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private static synchronized Pool pool(Engine engine) {
-    Pool existing = POOLS.get(engine);
-    if (existing != null) {
-      return existing;
-    }
-    Pool pool = Database.pool(vertx, config(engine));
-    POOLS.put(engine, pool);
-    await(new ProductRepository(pool).migrate(vertx));
-    await(new ReservationRepository(pool).migrate(vertx));
-    return pool;
-  }
-
   private static ReservationRepository reservations(Engine engine) {
-    return new ReservationRepository(pool(engine));
-  }
-
-  private static MicronetConfig config(Engine engine) {
-    JsonObject storage = new JsonObject().put("dataDir", tempDir.resolve("h2").toString()).put("poolSize", 8);
-    if (engine == Engine.POSTGRESQL) {
-      String url = System.getenv(ProductRepositoryTest.DB_URL_VARIABLE);
-      if (url == null || url.isBlank()) {
-        fail(ProductRepositoryTest.DB_URL_VARIABLE + " is not set: the PostgreSQL cases of this test need a database. "
-          + "scripts/test sets it; by hand: MICRONET_TEST_DB_URL=\"$(scripts/test-postgres start)\" mvn test …");
-      }
-      storage.put("dbUrl", url);
-    } else {
-      storage.putNull("dbUrl");
-    }
-    return MicronetConfig.load(new JsonObject().put("storage", storage), Map.of());
+    return new ReservationRepository(databases.pool(engine));
   }
 
   private static Product product(Engine engine, String label, long priceCents, int stock) {
     long now = now();
     Product product = new Product(UUID.randomUUID().toString(), PREFIX + label + "-" + SEQ.incrementAndGet(),
       "made by " + PREFIX, PREFIX + "reservations", priceCents, stock, now, now);
-    return await(new ProductRepository(pool(engine)).insert(product));
+    return await(new ProductRepository(databases.pool(engine)).insert(product));
   }
 
   private static int stock(Engine engine, String productId) {
-    return await(new ProductRepository(pool(engine)).find(productId)).orElseThrow().stock();
+    return await(new ProductRepository(databases.pool(engine)).find(productId)).orElseThrow().stock();
   }
 
   private static String reservationId() {
@@ -276,14 +248,6 @@ class ReservationRepositoryTest {
       return e;
     } catch (TimeoutException e) {
       throw new AssertionError("no answer after 60 s", e);
-    }
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no result after 60 s", e);
     }
   }
 }

@@ -1,15 +1,13 @@
 package io.micronet.users;
 
 import io.micronet.shared.storage.Page;
-import io.micronet.shared.config.DbUrl;
-import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
-import io.micronet.shared.storage.Database;
+import io.micronet.storage.TestDatabases;
+import io.micronet.storage.TestDatabases.Engine;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,24 +16,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The accounts table on both engines: the embedded H2 and the PostgreSQL of {@code MICRONET_TEST_DB_URL}
- * (set by {@code scripts/test}; without it the PostgreSQL cases fail). The PostgreSQL database is shared with
- * other tests: every row written here starts with this run's {@link #PREFIX} and only those are deleted.
+ * The accounts table on both engines of {@link TestDatabases}. The PostgreSQL database is shared with other
+ * tests: every row written here starts with this run's {@link #PREFIX} and only those are deleted.
  */
 class UserRepositoryTest {
-
-  enum Engine { H2, POSTGRESQL }
 
   static final String PREFIX = "ur" + UUID.randomUUID().toString().substring(0, 8) + "-";
 
@@ -43,21 +36,19 @@ class UserRepositoryTest {
   static Path tempDir;
 
   private static Vertx vertx;
-  private static final Map<Engine, Pool> POOLS = new EnumMap<>(Engine.class);
+  private static TestDatabases databases;
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
+    databases = new TestDatabases(vertx, tempDir, pool -> new UserRepository(pool).migrate(vertx).await());
   }
 
   @AfterAll
   static void stop() {
     try {
-      for (Pool pool : POOLS.values()) {
-        SqlTemplate.forUpdate(pool, "DELETE FROM users WHERE username LIKE #{prefix}")
-          .execute(Map.of("prefix", PREFIX + "%")).await();
-        pool.close().await();
-      }
+      databases.close(pool -> SqlTemplate.forUpdate(pool, "DELETE FROM users WHERE username LIKE #{prefix}")
+        .execute(Map.of("prefix", PREFIX + "%")).await());
     } finally {
       vertx.close().await();
     }
@@ -110,21 +101,7 @@ class UserRepositoryTest {
   }
 
   private static UserRepository repository(Engine engine) {
-    Pool pool = POOLS.computeIfAbsent(engine, UserRepositoryTest::pool);
-    UserRepository repository = new UserRepository(pool);
-    repository.migrate(vertx).await();
-    return repository;
-  }
-
-  private static Pool pool(Engine engine) {
-    JsonObject storage = new JsonObject().put("dataDir", tempDir.toString());
-    if (engine == Engine.POSTGRESQL) {
-      String url = System.getenv("MICRONET_TEST_DB_URL");
-      assertNotNull(url, "MICRONET_TEST_DB_URL is not set (scripts/test sets it)");
-      DbUrl.parse(url);
-      storage.put("dbUrl", url);
-    }
-    return Database.pool(vertx, MicronetConfig.load(new JsonObject().put("storage", storage), Map.of()));
+    return new UserRepository(databases.pool(engine));
   }
 
   private static UserQuery query(JsonObject params) {

@@ -84,6 +84,11 @@ public abstract class ServiceVerticle extends VerticleBase {
       });
   }
 
+  /** This instance's discovery client (for calling other services, see {@link ServiceClient}); closed on stop. */
+  protected ServiceDiscovery discovery() {
+    return discovery;
+  }
+
   public String instanceId() {
     return instanceId;
   }

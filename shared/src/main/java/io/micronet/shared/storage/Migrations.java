@@ -26,14 +26,19 @@ public final class Migrations {
   }
 
   private static final long LOCK_TIMEOUT_MS = 60_000;
+  /**
+   * One lock for every service's migrations, not one per service: they all create {@code schema_migrations}
+   * (and may share a database), and PostgreSQL fails two concurrent CREATE TABLE IF NOT EXISTS of one table.
+   */
+  private static final String LOCK = "micronet.migrations";
 
   /**
-   * Migrates under a lock named after the service: cluster-wide when clustered, so that instances starting
+   * Migrates under the migrations lock: cluster-wide when clustered, so that instances starting
    * together (in one JVM or on several nodes sharing PostgreSQL) take turns instead of racing on the same
    * new tables — the embedded database reports such a race as "object already exists" instead of waiting.
    */
   public static Future<Void> apply(Vertx vertx, Pool pool, String service, List<List<String>> migrations) {
-    return vertx.sharedData().withLock("micronet.migrations." + service, LOCK_TIMEOUT_MS,
+    return vertx.sharedData().withLock(LOCK, LOCK_TIMEOUT_MS,
       () -> migrate(pool, service, migrations));
   }
 
