@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * An order. It is {@code PENDING} from the moment it is recorded until its stock is reserved, then
- * {@code PLACED}; {@code CANCELLED} once cancelled. A pending order whose placement was interrupted is
- * cleaned up by {@link OrderService#recoverStale}.
+ * {@code PLACED}; {@code CANCELLED} once cancelled. A placement that cannot complete turns it
+ * {@code ABANDONED} first — after that it can never become placed — then its stock is released and it is
+ * dropped; what an interruption leaves is finished by {@link OrderService#recoverStale}.
  */
 public record Order(String id, String userId, String status, List<OrderLine> lines, long totalCents,
                     String idempotencyKey, long createdAt, long updatedAt) {
@@ -18,6 +19,8 @@ public record Order(String id, String userId, String status, List<OrderLine> lin
   public static final String PENDING = "PENDING";
   public static final String PLACED = "PLACED";
   public static final String CANCELLED = "CANCELLED";
+  /** Being undone: not an order any more, shown to nobody. */
+  public static final String ABANDONED = "ABANDONED";
   static final List<String> STATUSES = List.of(PENDING, PLACED, CANCELLED);
 
   /** Placed with these reserved lines: the total is theirs. */

@@ -17,7 +17,7 @@ record OrderQuery(String status, String userId, int page, int size) {
   static final int DEFAULT_SIZE = 20;
   static final int MAX_SIZE = 100;
   static final int MAX_PAGE = 1_000_000;
-  static final int USER_ID_MAX = 64;
+  static final int USER_ID_MAX = 200;
 
   static OrderQuery from(ServiceRequest request) {
     String caller = request.requireCaller();
@@ -52,7 +52,7 @@ record OrderQuery(String status, String userId, int page, int size) {
       params.put("status", status);
     } else {
       // an order being placed is not one yet (its caller has no answer): listed only when asked for by status
-      where.append(" AND status <> 'PENDING'");
+      where.append(" AND status IN ('PLACED', 'CANCELLED')");
     }
     if (userId != null) {
       where.append(" AND user_id = #{userId}");

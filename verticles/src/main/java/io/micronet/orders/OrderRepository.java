@@ -23,7 +23,7 @@ public class OrderRepository {
   static final List<List<String>> MIGRATIONS = List.of(List.of(
     "CREATE TABLE IF NOT EXISTS orders ("
       + "id VARCHAR(36) PRIMARY KEY, "
-      + "user_id VARCHAR(64) NOT NULL, "
+      + "user_id VARCHAR(200) NOT NULL, "
       + "status VARCHAR(16) NOT NULL, "
       + "items TEXT NOT NULL, "
       + "total_cents BIGINT NOT NULL CHECK (total_cents >= 0), "
@@ -69,11 +69,25 @@ public class OrderRepository {
           : Future.succeededFuture(false)));
   }
 
-  /** Forgets a pending order whose placement failed (nothing is held for it any more). */
-  public Future<Void> deletePending(String id) {
-    return SqlTemplate.forUpdate(pool, "DELETE FROM orders WHERE id = #{id} AND status = 'PENDING'")
+  /**
+   * Fences a pending order off: from now on it can never be placed. False when it is not pending (placed
+   * already, or someone else abandoned it first: then the undoing is theirs).
+   */
+  public Future<Boolean> abandon(String id, long now) {
+    return SqlTemplate.forUpdate(pool, "UPDATE orders SET status = 'ABANDONED', updated_at = #{now} "
+        + "WHERE id = #{id} AND status = 'PENDING'")
+      .execute(Map.of("id", id, "now", now))
+      .map(updated -> updated.rowCount() == 1);
+  }
+
+  /**
+   * Deletes an abandoned order (its stock is released) with {@code alsoInTransaction} (giving up its key claim),
+   * once: whoever deletes the row does it.
+   */
+  public Future<Void> dropAbandoned(String id, Function<SqlConnection, Future<Void>> alsoInTransaction) {
+    return pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, "DELETE FROM orders WHERE id = #{id} AND status = 'ABANDONED'")
       .execute(Map.of("id", id))
-      .mapEmpty();
+      .compose(deleted -> deleted.rowCount() == 1 ? alsoInTransaction.apply(conn) : Future.succeededFuture()));
   }
 
   /** Cancels a placed order, in the caller's transaction; false when it is not (any more) placed. Its stock is still to be returned. */
@@ -96,10 +110,10 @@ public class OrderRepository {
       .map(rows -> orders(rows).stream().findFirst());
   }
 
-  /** Pending orders untouched since {@code before}, and cancelled ones whose stock is not back yet. */
+  /** Pending and abandoned orders untouched since {@code before}, and cancelled ones whose stock is not back yet. */
   public Future<List<Order>> unfinished(long before, int limit) {
     return SqlTemplate.forQuery(pool, "SELECT " + COLUMNS + " FROM orders WHERE updated_at < #{before} AND "
-        + "(status = 'PENDING' OR (status = 'CANCELLED' AND stock_returned = FALSE)) ORDER BY updated_at LIMIT #{limit}")
+        + "(status IN ('PENDING', 'ABANDONED') OR (status = 'CANCELLED' AND stock_returned = FALSE)) ORDER BY updated_at LIMIT #{limit}")
       .execute(Map.of("before", before, "limit", limit))
       .map(OrderRepository::orders);
   }

@@ -37,6 +37,7 @@ class OrderService {
   private final IdempotentWrites writes;
   private final Clock clock;
   private final long answerWaitMs;
+  private boolean recovering;
 
   /**
    * @param answerWaitMs how long a request whose key is being served by another request waits for that answer
@@ -88,24 +89,62 @@ class OrderService {
       }
       Order placed = pending.placed(reserved.result(), clock.millis());
       ServiceResponse created = ServiceResponse.created(placed.toJson());
-      return repository.place(placed, conn -> writes.remember(conn, request, request.body(), created))
-        .transform(recorded -> recorded.succeeded() && recorded.result() ? Future.succeededFuture(created)
-          : giveUp(request, pending, recorded.succeeded()
-            ? new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be completed in time; nothing was charged")
-            : recorded.cause(), true));
+      TooLate tooLate = new TooLate();
+      return repository.place(placed, conn -> request.expired()
+          // checked again inside the transaction: a commit after the caller's 504 would be a surprise charge
+          ? Future.failedFuture(tooLate)
+          : writes.remember(conn, request, request.body(), created))
+        .transform(recorded -> {
+          if (recorded.succeeded() && recorded.result()) {
+            return Future.succeededFuture(created);
+          }
+          if (recorded.succeeded()) {
+            // no longer pending: recovery abandoned it and undoes it
+            return Future.failedFuture(new ServiceException(ErrorCode.SERVICE_UNAVAILABLE,
+              "the order could not be completed in time; nothing was charged"));
+          }
+          if (recorded.cause() == tooLate) {
+            return giveUp(request, pending, outOfTime(), true);
+          }
+          // the commit's outcome is unknown: releasing could take the stock of a placed order; recovery decides
+          LOG.warn("order placement outcome unknown, left for recovery", kv("order", pending.id()),
+            kv("requestId", request.requestId()), kv("reason", String.valueOf(recorded.cause().getMessage())));
+          return Future.failedFuture(new ServiceException(ErrorCode.SERVICE_UNAVAILABLE,
+            "the order could not be confirmed; retry with the same Idempotency-Key to learn its outcome"));
+        });
     });
   }
 
-  /** Undoes a placement that cannot complete, then fails with {@code cause}. What cannot be undone now, recovery does. */
+  /** The rollback of a placement whose caller stopped waiting before its commit. */
+  private static final class TooLate extends RuntimeException {
+    TooLate() {
+      super("the caller stopped waiting", null, false, false);
+    }
+  }
+
+  /**
+   * Undoes a placement that cannot complete, then fails with {@code cause}: fenced off first (it can never be
+   * placed after that), then its stock released, then dropped with its key claim. What cannot be done now,
+   * recovery finishes.
+   */
   private Future<ServiceResponse> giveUp(ServiceRequest request, Order pending, Throwable cause, boolean mayHoldStock) {
     // undoing is due whether or not the caller still waits
-    Future<Void> released = mayHoldStock ? inventory.release(pending.id(), request.withoutDeadline()) : Future.succeededFuture();
-    return released
-      .compose(v -> repository.deletePending(pending.id()))
-      .compose(v -> writes.forget(pending.userId(), pending.idempotencyKey()))
+    return undo(pending, mayHoldStock, request.withoutDeadline())
       .onFailure(e -> LOG.warn("order placement left for recovery", kv("order", pending.id()),
         kv("requestId", request.requestId()), kv("reason", e.getMessage())))
       .transform(undone -> Future.failedFuture(cause));
+  }
+
+  private Future<Void> undo(Order pending, boolean mayHoldStock, ServiceRequest origin) {
+    return repository.abandon(pending.id(), clock.millis()).compose(abandoned -> abandoned
+      ? dropAbandoned(pending, mayHoldStock, origin)
+      // someone else (recovery) fenced it off first: the undoing is theirs
+      : Future.succeededFuture());
+  }
+
+  private Future<Void> dropAbandoned(Order order, boolean mayHoldStock, ServiceRequest origin) {
+    return (mayHoldStock ? inventory.release(order.id(), origin) : Future.<Void>succeededFuture())
+      .compose(v -> repository.dropAbandoned(order.id(), conn -> writes.forget(conn, order.userId(), order.idempotencyKey())));
   }
 
   private static ServiceException outOfTime() {
@@ -139,16 +178,29 @@ class OrderService {
           }
           return ServiceResponse.ok(cancelled.toJson());
         }))
-        .compose(answer -> returnStock(order.id(), request.withoutDeadline()).map(answer));
+        // within the caller's time: the cancellation stands either way, and recovery returns what is left over
+        .compose(answer -> returnStock(order.id(), request).map(answer));
     });
   }
 
   /**
-   * Finishes what was interrupted: pending orders untouched for {@code olderThanMs} have their stock
-   * released and are dropped with their key claim; cancelled orders get their stock back. Safe to run on
-   * every instance at once: each step is idempotent.
+   * Finishes what was interrupted: pending orders untouched for {@code olderThanMs} are abandoned, have their
+   * stock released and are dropped with their key claim (abandoned ones left midway too); cancelled orders get
+   * their stock back. Safe to run on every instance at once: the fence decides who undoes a placement, and
+   * each step is idempotent. One run at a time per service instance.
    */
   Future<Integer> recoverStale(long olderThanMs, int batch) {
+    if (recovering) {
+      return Future.succeededFuture(0);
+    }
+    recovering = true;
+    return recoverBatch(olderThanMs, batch).eventually(() -> {
+      recovering = false;
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Integer> recoverBatch(long olderThanMs, int batch) {
     ServiceRequest origin = new ServiceRequest("recover", "recovery-" + UUID.randomUUID(), null, null, null,
       new JsonObject(), new JsonObject(), null);
     return repository.unfinished(clock.millis() - olderThanMs, batch).compose(orders -> {
@@ -167,10 +219,8 @@ class OrderService {
     if (Order.CANCELLED.equals(order.status())) {
       return returnStock(order.id(), origin);
     }
-    LOG.info("dropping an interrupted order placement", kv("order", order.id()));
-    return inventory.release(order.id(), origin)
-      .compose(v -> repository.deletePending(order.id()))
-      .compose(v -> writes.forget(order.userId(), order.idempotencyKey()));
+    LOG.info("undoing an interrupted order placement", kv("order", order.id()), kv("status", order.status()));
+    return Order.ABANDONED.equals(order.status()) ? dropAbandoned(order, true, origin) : undo(order, true, origin);
   }
 
   /** A failure to reach the products service leaves the order for recovery; the cancellation itself stands. */
@@ -188,6 +238,7 @@ class OrderService {
     String caller = request.requireCaller();
     String id = Inputs.idParam(request, "order");
     return repository.find(id).map(found -> found
+      .filter(order -> !Order.ABANDONED.equals(order.status()))
       .filter(order -> order.userId().equals(caller) || request.callerIsManager())
       .orElseThrow(() -> ServiceException.notFound("order", id)));
   }

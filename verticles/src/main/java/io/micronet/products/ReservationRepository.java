@@ -90,11 +90,12 @@ public class ReservationRepository {
     return SqlTemplate.forQuery(conn, "SELECT items FROM stock_reservations WHERE id = #{id}")
       .execute(Map.of("id", id))
       .compose(rows -> {
-        JsonArray lines = new JsonArray(rows.iterator().next().getString("items"));
+        // rows in product-id order, as a reservation takes them: a release and a reservation never wait in a cycle
+        List<JsonObject> lines = new JsonArray(rows.iterator().next().getString("items")).stream()
+          .map(JsonObject.class::cast).sorted(Comparator.comparing(line -> line.getString("productId"))).toList();
         Future<Void> chain = Future.succeededFuture();
         List<String> changed = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-          JsonObject line = lines.getJsonObject(i);
+        for (JsonObject line : lines) {
           changed.add(line.getString("productId"));
           chain = chain.compose(v -> SqlTemplate.forUpdate(conn, "UPDATE products SET stock = stock + #{quantity}, "
               + "updated_at = #{now} WHERE id = #{id}")

@@ -1,5 +1,7 @@
 package io.micronet.gateway;
 
+import io.vertx.core.Future;
+import io.micronet.shared.discovery.Failover;
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.discovery.InstanceRecords;
@@ -98,6 +100,20 @@ class ServiceRouterTest {
       assertEquals(200, router.route(post(null)).await().status());
     }
     assertEquals(MAX_FAILURES, calls.get("a").get());
+  }
+
+  @Test
+  void aRefusalIsAnAnswerAndIsNeverTriedOnAnotherInstance() {
+    instance("a", Behaviour.OK);
+    instance("b", Behaviour.OK);
+    AtomicInteger attempts = new AtomicInteger();
+    Failover failover = new Failover(directory);
+    Throwable failure = failover.call("products", true, f -> false, upstream -> {
+      attempts.incrementAndGet();
+      return Future.failedFuture(new ServiceException(ErrorCode.OUT_OF_STOCK, "sold out"));
+    }).cause();
+    assertEquals(ErrorCode.OUT_OF_STOCK, ((ServiceException) failure).code());
+    assertEquals(1, attempts.get(), "another instance would say the same");
   }
 
   @Test

@@ -105,27 +105,30 @@ class OrderServiceTest {
   // ---- a placement given up after its reservation ------------------------------------------------
 
   @Test
-  void anOrderThatCannotBeRecordedAfterItsReservationGivesTheStockBack() {
+  void aPlacementFencedOffWhileItReservedIsNeverPlacedAndRecoveryGivesTheStockBack() {
     Product product = product("Teapot", 450, 10);
     JsonObject body = items(product.id(), 3);
     AtomicInteger stockWhileReserved = new AtomicInteger(-1);
-    // right after the products service reserved the stock, the pending order disappears: the placement was
-    // given up meanwhile, so the order cannot be recorded as placed
+    // while the products service reserves the stock, recovery (on another instance) fences the pending order off
     inventory.afterReserve = orderId -> {
       inventory.afterReserve = null;
       return catalog.find(product.id())
         .onSuccess(found -> stockWhileReserved.set(found.orElseThrow().stock()))
-        .compose(v -> repository.deletePending(orderId));
+        .compose(v -> repository.abandon(orderId, clock.millis()))
+        .mapEmpty();
     };
 
     ServiceException failed = failure(() -> service.place(place("u-1", "key-given-up", body)));
 
-    assertEquals(7, stockWhileReserved.get(), "the stock really was reserved before the placement was given up");
+    assertEquals(7, stockWhileReserved.get(), "the stock really was reserved before the placement was fenced off");
     assertTrue(failed.code().httpStatus() >= 500, "a server-side failure, not the caller's fault: " + failed.code());
-    assertEquals(10, stock(product), "the reservation was released");
     assertEquals(0, listOf("u-1").getLong("total"), "no order was recorded");
 
-    // nothing is left claimed either: the client's retry with the same key starts afresh and succeeds
+    // the undoing belongs to whoever fenced it off: recovery releases the stock and frees the key
+    clock.advance(STALE_MS + 1);
+    assertEquals(1, onContext(() -> service.recoverStale(STALE_MS, 100)));
+    assertEquals(10, stock(product), "the reservation was released");
+
     ServiceResponse retried = onContext(() -> service.place(place("u-1", "key-given-up", body)));
     assertEquals(201, retried.status());
     JsonObject order = (JsonObject) retried.body();

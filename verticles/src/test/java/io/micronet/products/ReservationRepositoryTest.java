@@ -213,6 +213,33 @@ class ReservationRepositoryTest {
     assertEquals(0, stock(engine, hot.id()), "nothing left, and never below zero");
   }
 
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void releasesAndReservationsOfTheSameProductsListedInOppositeOrdersNeverDeadlock(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product a = product(engine, "Left", 100, 1000);
+    Product b = product(engine, "Right", 100, 1000);
+    List<String> held = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String id = reservationId();
+      await(reservations.reserve(id, List.of(new StockLine(b.id(), 1), new StockLine(a.id(), 1)), now()));
+      held.add(id);
+    }
+
+    List<Future<?>> racing = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      racing.add(reservations.release(held.get(i), now()));
+      racing.add(reservations.reserve(reservationId(), List.of(new StockLine(a.id(), 1), new StockLine(b.id(), 1)), now()));
+    }
+    await(Future.join(racing).otherwiseEmpty());
+
+    for (Future<?> attempt : racing) {
+      assertTrue(attempt.succeeded(), "no deadlock, no failure: " + attempt.cause());
+    }
+    assertEquals(960, stock(engine, a.id()), "40 released, 40 taken again");
+    assertEquals(960, stock(engine, b.id()));
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   private static ReservationRepository reservations(Engine engine) {

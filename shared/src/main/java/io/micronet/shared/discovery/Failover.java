@@ -39,7 +39,7 @@ public final class Failover {
       return Future.failedFuture(unavailable(service, instances.isEmpty()));
     }
     return attempt.apply(first.get()).recover(failure -> {
-      if (!notDelivered(failure) && !repeatable) {
+      if (isRefusal(failure) || !notDelivered(failure) && !repeatable) {
         return Future.failedFuture(failure);
       }
       Upstream failed = first.get();
@@ -51,6 +51,11 @@ public final class Failover {
       Optional<Upstream> second = selector.select(directory.instances(service), excluded);
       return second.map(attempt).orElse(Future.failedFuture(failure));
     });
+  }
+
+  /** The service answered "no" (a 4xx): another instance would answer the same. */
+  private static boolean isRefusal(Throwable failure) {
+    return failure instanceof ServiceException refused && refused.code().httpStatus() < 500;
   }
 
   /** The request never reached a service handler, so sending it elsewhere cannot do anything twice. */

@@ -113,25 +113,25 @@ public class IdempotentWrites {
       : remember(conn, keyRow(request, fingerprintBody), response);
   }
 
-  /** Gives up the claim of a caller's key, so that the same key can be tried again. */
-  public Future<Void> forget(String callerId, String key) {
+  /** Gives up the claim of a caller's key, inside the caller's transaction, so that the same key can be tried again. */
+  public Future<Void> forget(SqlConnection conn, String callerId, String key) {
     if (key == null) {
       return Future.succeededFuture();
     }
-    return SqlTemplate.forUpdate(pool, "DELETE FROM idempotency_keys WHERE service = #{service} AND caller = #{caller} "
+    return SqlTemplate.forUpdate(conn, "DELETE FROM idempotency_keys WHERE service = #{service} AND caller = #{caller} "
         + "AND idem_key = #{key} AND status IS NULL")
       .execute(Map.of("service", service, "caller", callerId == null ? "" : callerId, "key", key))
       .mapEmpty();
   }
 
   /**
-   * The key is claimed by another request: waits (up to {@code maxWaitMs}) for its answer and replays it;
+   * The key is claimed by another request: waits (up to {@code maxWaitMs}, and no longer than its caller waits) for its answer and replays it;
    * when that request gave the key up, runs {@code again}; 409 when the key came with a different request
    * or is still in progress at the deadline.
    */
   public Future<ServiceResponse> awaitAnswer(ServiceRequest request, Object fingerprintBody, long maxWaitMs,
                                              Supplier<Future<ServiceResponse>> again) {
-    return awaitAnswer(keyRow(request, fingerprintBody), System.currentTimeMillis() + maxWaitMs, again);
+    return awaitAnswer(keyRow(request, fingerprintBody), System.currentTimeMillis() + request.remainingMillis(maxWaitMs), again);
   }
 
   private Future<ServiceResponse> awaitAnswer(Map<String, Object> row, long deadline, Supplier<Future<ServiceResponse>> again) {
@@ -139,7 +139,9 @@ public class IdempotentWrites {
       if (stored == null) {
         return again.get();
       }
-      if (stored.getInteger("status") != null || System.currentTimeMillis() >= deadline) {
+      boolean answered = stored.getInteger("status") != null;
+      boolean sameRequest = row.get("fingerprint").equals(stored.getString("fingerprint"));
+      if (answered || !sameRequest || System.currentTimeMillis() >= deadline) {
         return Future.succeededFuture(answer(row, stored));
       }
       Promise<ServiceResponse> later = Promise.promise();
@@ -175,9 +177,11 @@ public class IdempotentWrites {
     answer.put("status", response.status());
     answer.put("response", response.body() == null ? null : encode(response.body()));
     return SqlTemplate.forUpdate(conn, "UPDATE idempotency_keys SET status = #{status}, response = #{response} "
-        + "WHERE service = #{service} AND caller = #{caller} AND idem_key = #{key}")
+        + "WHERE service = #{service} AND caller = #{caller} AND idem_key = #{key} AND status IS NULL")
       .execute(answer)
-      .map(response);
+      .compose(updated -> updated.rowCount() == 1 ? Future.succeededFuture(response)
+        // the claim is gone or answered: never overwrite an answer another request got
+        : Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "the Idempotency-Key was released meanwhile; retry")));
   }
 
   /** The key was used before: the first answer again, or 409 when the request differs. */

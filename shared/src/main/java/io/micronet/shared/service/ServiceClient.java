@@ -62,6 +62,13 @@ public class ServiceClient {
   public Future<Object> request(String service, String action, JsonObject body, ServiceRequest origin, boolean repeatable) {
     JsonObject envelope = new JsonObject().put(Envelope.PARAMS, new JsonObject()).put(Envelope.QUERY, new JsonObject())
       .put(Envelope.BODY, body);
+    return failover.<Object>call(service, repeatable, failure -> failure instanceof ServiceException,
+        upstream -> attempt(upstream, envelope, options(action, origin)))
+      .recover(failure -> Future.failedFuture(Failover.toContractError(failure, service)));
+  }
+
+  /** Per attempt: a retry gets what is left of the caller's time, not a fresh budget. */
+  private DeliveryOptions options(String action, ServiceRequest origin) {
     long budget = origin.remainingMillis(timeoutMs);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(budget).addHeader(Envelope.ACTION, action)
       .addHeader(Envelope.TIME_BUDGET, Long.toString(budget));
@@ -71,9 +78,7 @@ public class ServiceClient {
     if (origin.callerId() != null) {
       options.addHeader(Envelope.CALLER_ID, origin.callerId()).addHeader(Envelope.CALLER_ROLE, origin.callerRole());
     }
-    return failover.<Object>call(service, repeatable, failure -> failure instanceof ServiceException,
-        upstream -> attempt(upstream, envelope, options))
-      .recover(failure -> Future.failedFuture(Failover.toContractError(failure, service)));
+    return options;
   }
 
   private Future<Object> attempt(Upstream upstream, JsonObject envelope, DeliveryOptions options) {
