@@ -66,7 +66,12 @@ public class UpstreamClient {
 
   private static Future<UpstreamReply> failureOrAnswer(Throwable cause) {
     if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      return classify(new UpstreamReply(reply.failureCode(), Buffer.buffer(String.valueOf(reply.getMessage())), JSON, null));
+      UpstreamReply answer = new UpstreamReply(reply.failureCode(), Buffer.buffer(String.valueOf(reply.getMessage())), JSON, null);
+      // a service answering 503/504 reports trouble with what it depends on (orders when products is down):
+      // the instance itself works, so its circuit stays closed and its other actions keep being served
+      boolean downstream = reply.failureCode() == ErrorCode.SERVICE_UNAVAILABLE.httpStatus()
+        || reply.failureCode() == ErrorCode.UPSTREAM_TIMEOUT.httpStatus();
+      return downstream ? Future.succeededFuture(inContractShape(answer)) : classify(answer);
     }
     return Future.failedFuture(cause);
   }

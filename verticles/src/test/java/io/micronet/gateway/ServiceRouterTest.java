@@ -103,6 +103,17 @@ class ServiceRouterTest {
   }
 
   @Test
+  void aServiceReportingItsDependencyDownIsPassedOnWithoutOpeningItsCircuit() {
+    instance("a", Behaviour.DEPENDENCY_DOWN);
+    for (int i = 0; i < MAX_FAILURES * 2; i++) {
+      UpstreamReply reply = router.route(get()).await();
+      assertEquals(503, reply.status());
+      assertEquals("SERVICE_UNAVAILABLE", reply.body().toJsonObject().getJsonObject("error").getString("code"));
+    }
+    assertEquals(CircuitBreakerState.CLOSED, upstream("a").breakerState(), "the instance itself answers");
+  }
+
+  @Test
   void aRefusalIsAnAnswerAndIsNeverTriedOnAnotherInstance() {
     instance("a", Behaviour.OK);
     instance("b", Behaviour.OK);
@@ -181,7 +192,7 @@ class ServiceRouterTest {
     assertThrows(ServiceException.class, () -> router.route(get()).await());
   }
 
-  private enum Behaviour { OK, NOT_FOUND, SERVER_ERROR, SILENT }
+  private enum Behaviour { OK, NOT_FOUND, SERVER_ERROR, DEPENDENCY_DOWN, SILENT }
 
   private Record instance(String id, Behaviour behaviour) {
     AtomicInteger counter = calls.computeIfAbsent(id, k -> new AtomicInteger());
@@ -192,6 +203,8 @@ class ServiceRouterTest {
         case OK -> message.reply(new JsonObject().put("servedBy", id));
         case NOT_FOUND -> message.fail(404, new ServiceException(ErrorCode.NOT_FOUND, "no such product").toJson().encode());
         case SERVER_ERROR -> message.fail(500, new ServiceException(ErrorCode.INTERNAL_ERROR, "broken").toJson().encode());
+        case DEPENDENCY_DOWN -> message.fail(503,
+          new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "no instance of the products service is running").toJson().encode());
         case SILENT -> { }
       }
     });
