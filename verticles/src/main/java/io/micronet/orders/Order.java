@@ -11,7 +11,7 @@ import java.util.List;
  * An order. It is {@code PENDING} from the moment it is recorded until its stock is reserved, then
  * {@code PLACED}; {@code CANCELLED} once cancelled. A placement that cannot complete turns it
  * {@code ABANDONED} first — after that it can never become placed — then its stock is released and it is
- * dropped; what an interruption leaves is finished by {@link OrderService#recoverStale}.
+ * dropped; what an interruption leaves is finished by {@link OrderRecovery}.
  */
 public record Order(String id, String userId, String status, List<OrderLine> lines, long totalCents,
                     String idempotencyKey, long createdAt, long updatedAt) {

@@ -24,8 +24,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * reserve its stock through the products service, then mark it placed with the prices the reservation
  * captured (with the answer for the key) — the 201 goes out only after that commit. When the stock cannot
  * be had, nothing was reserved (409 OUT_OF_STOCK); when anything else fails after asking for it, the
- * reservation is released. A placement interrupted midway (a crash, an unreachable products service) is
- * finished by {@link #recoverStale}: stock released, pending order and key claim dropped.
+ * placement is undone ({@link OrderRecovery}), which also finishes placements a crash interrupted.
  * Clients see and cancel their own orders only; managers all of them.
  */
 class OrderService {
@@ -36,16 +35,18 @@ class OrderService {
   private final Inventory inventory;
   private final IdempotentWrites writes;
   private final Clock clock;
+  private final OrderRecovery recovery;
   private final long answerWaitMs;
-  private boolean recovering;
 
   /**
    * @param answerWaitMs how long a request whose key is being served by another request waits for that answer
    */
-  OrderService(OrderRepository repository, Inventory inventory, IdempotentWrites writes, Clock clock, long answerWaitMs) {
+  OrderService(OrderRepository repository, Inventory inventory, IdempotentWrites writes, OrderRecovery recovery,
+               Clock clock, long answerWaitMs) {
     this.repository = repository;
     this.inventory = inventory;
     this.writes = writes;
+    this.recovery = recovery;
     this.clock = clock;
     this.answerWaitMs = answerWaitMs;
   }
@@ -122,29 +123,13 @@ class OrderService {
     }
   }
 
-  /**
-   * Undoes a placement that cannot complete, then fails with {@code cause}: fenced off first (it can never be
-   * placed after that), then its stock released, then dropped with its key claim. What cannot be done now,
-   * recovery finishes.
-   */
+  /** Undoes a placement that cannot complete (see {@link OrderRecovery}), then fails with {@code cause}. */
   private Future<ServiceResponse> giveUp(ServiceRequest request, Order pending, Throwable cause, boolean mayHoldStock) {
     // undoing is due whether or not the caller still waits
-    return undo(pending, mayHoldStock, request.withoutDeadline())
+    return recovery.undo(pending, mayHoldStock, request.withoutDeadline())
       .onFailure(e -> LOG.warn("order placement left for recovery", kv("order", pending.id()),
         kv("requestId", request.requestId()), kv("reason", e.getMessage())))
       .transform(undone -> Future.failedFuture(cause));
-  }
-
-  private Future<Void> undo(Order pending, boolean mayHoldStock, ServiceRequest origin) {
-    return repository.abandon(pending.id(), clock.millis()).compose(abandoned -> abandoned
-      ? dropAbandoned(pending, mayHoldStock, origin)
-      // someone else (recovery) fenced it off first: the undoing is theirs
-      : Future.succeededFuture());
-  }
-
-  private Future<Void> dropAbandoned(Order order, boolean mayHoldStock, ServiceRequest origin) {
-    return (mayHoldStock ? inventory.release(order.id(), origin) : Future.<Void>succeededFuture())
-      .compose(v -> repository.dropAbandoned(order.id(), conn -> writes.forget(conn, order.userId(), order.idempotencyKey())));
   }
 
   private static ServiceException outOfTime() {
@@ -179,58 +164,8 @@ class OrderService {
           return ServiceResponse.ok(cancelled.toJson());
         }))
         // within the caller's time: the cancellation stands either way, and recovery returns what is left over
-        .compose(answer -> returnStock(order.id(), request).map(answer));
+        .compose(answer -> recovery.returnStock(order.id(), request).map(answer));
     });
-  }
-
-  /**
-   * Finishes what was interrupted: pending orders untouched for {@code olderThanMs} are abandoned, have their
-   * stock released and are dropped with their key claim (abandoned ones left midway too); cancelled orders get
-   * their stock back. Safe to run on every instance at once: the fence decides who undoes a placement, and
-   * each step is idempotent. One run at a time per service instance.
-   */
-  Future<Integer> recoverStale(long olderThanMs, int batch) {
-    if (recovering) {
-      return Future.succeededFuture(0);
-    }
-    recovering = true;
-    return recoverBatch(olderThanMs, batch).eventually(() -> {
-      recovering = false;
-      return Future.succeededFuture();
-    });
-  }
-
-  private Future<Integer> recoverBatch(long olderThanMs, int batch) {
-    ServiceRequest origin = new ServiceRequest("recover", "recovery-" + UUID.randomUUID(), null, null, null,
-      new JsonObject(), new JsonObject(), null);
-    return repository.unfinished(clock.millis() - olderThanMs, batch).compose(orders -> {
-      Future<Integer> chain = Future.succeededFuture(0);
-      for (Order order : orders) {
-        chain = chain.compose(done -> recover(order, origin).map(done + 1).recover(e -> {
-          LOG.warn("order recovery failed, will retry", kv("order", order.id()), kv("reason", e.getMessage()));
-          return Future.succeededFuture(done);
-        }));
-      }
-      return chain;
-    });
-  }
-
-  private Future<Void> recover(Order order, ServiceRequest origin) {
-    if (Order.CANCELLED.equals(order.status())) {
-      return returnStock(order.id(), origin);
-    }
-    LOG.info("undoing an interrupted order placement", kv("order", order.id()), kv("status", order.status()));
-    return Order.ABANDONED.equals(order.status()) ? dropAbandoned(order, true, origin) : undo(order, true, origin);
-  }
-
-  /** A failure to reach the products service leaves the order for recovery; the cancellation itself stands. */
-  private Future<Void> returnStock(String orderId, ServiceRequest origin) {
-    return inventory.release(orderId, origin)
-      .compose(v -> repository.stockReturned(orderId))
-      .recover(e -> {
-        LOG.warn("stock of a cancelled order not returned yet, will retry", kv("order", orderId), kv("reason", e.getMessage()));
-        return Future.succeededFuture();
-      });
   }
 
   /** The order if the caller may see it: its owner or a manager. Anyone else gets the same 404 as for no order. */

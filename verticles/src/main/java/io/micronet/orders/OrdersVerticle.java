@@ -31,11 +31,13 @@ public class OrdersVerticle extends ServiceVerticle {
     OrderRepository repository = new OrderRepository(pool);
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
     products = new ServiceClient(vertx, discovery(), micronetConfig, BackendRegistries.getDefaultNow(), instanceId());
-    OrderService service = new OrderService(repository, new ProductsInventory(products), writes, Clock.systemUTC(),
+    Inventory inventory = new ProductsInventory(products);
+    OrderRecovery recovery = new OrderRecovery(repository, inventory, writes, Clock.systemUTC());
+    OrderService service = new OrderService(repository, inventory, writes, recovery, Clock.systemUTC(),
       settings.getLong("answerWaitMs", 10_000L));
     long staleMs = settings.getLong("recoverAfterSeconds", 60L) * 1000;
     recoveryTimer = vertx.setPeriodic(settings.getLong("recoveryIntervalSeconds", 15L) * 1000,
-      id -> service.recoverStale(staleMs, 100));
+      id -> recovery.recoverStale(staleMs, 100));
     return repository.migrate(vertx).compose(v -> writes.migrate(vertx)).compose(v -> products.start())
       .map(v -> new ActionDispatcher(SERVICE)
         .on("place", service::place)

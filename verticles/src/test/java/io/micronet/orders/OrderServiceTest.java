@@ -71,6 +71,7 @@ class OrderServiceTest {
   private ProductRepository catalog;
   private IdempotentWrites writes;
   private TestClock clock;
+  private OrderRecovery recovery;
   private OrderService service;
 
   @BeforeEach
@@ -92,7 +93,8 @@ class OrderServiceTest {
     productsInventory = new ProductsInventory(productsClient);
     inventory = new TestInventory(productsInventory);
     clock = new TestClock(Instant.parse("2026-01-01T10:00:00Z").toEpochMilli());
-    service = new OrderService(repository, inventory, writes, clock, 1_000);
+    recovery = new OrderRecovery(repository, inventory, writes, clock);
+    service = new OrderService(repository, inventory, writes, recovery, clock, 1_000);
   }
 
   @AfterEach
@@ -126,7 +128,7 @@ class OrderServiceTest {
 
     // the undoing belongs to whoever fenced it off: recovery releases the stock and frees the key
     clock.advance(STALE_MS + 1);
-    assertEquals(1, onContext(() -> service.recoverStale(STALE_MS, 100)));
+    assertEquals(1, onContext(() -> recovery.recoverStale(STALE_MS, 100)));
     assertEquals(10, stock(product), "the reservation was released");
 
     ServiceResponse retried = onContext(() -> service.place(place("u-1", "key-given-up", body)));
@@ -203,13 +205,13 @@ class OrderServiceTest {
     onContext(() -> productsInventory.reserve(recent.id(), List.of(new StockLine(product.id(), 1)), interrupted));
     assertEquals(5, stock(product));
 
-    assertEquals(2, onContext(() -> service.recoverStale(STALE_MS, 100)), "both stale placements recovered");
+    assertEquals(2, onContext(() -> recovery.recoverStale(STALE_MS, 100)), "both stale placements recovered");
 
     assertEquals(Optional.empty(), onContext(() -> repository.find(stale.id())), "the stale order is dropped");
     assertEquals(Optional.empty(), onContext(() -> repository.find(neverReserved.id())));
     assertEquals(Order.PENDING, onContext(() -> repository.find(recent.id())).orElseThrow().status(), "the recent one is not");
     assertEquals(9, stock(product), "the stale order's stock is back, the recent one's still held");
-    assertEquals(0, onContext(() -> service.recoverStale(STALE_MS, 100)), "nothing is left to recover");
+    assertEquals(0, onContext(() -> recovery.recoverStale(STALE_MS, 100)), "nothing is left to recover");
     assertEquals(9, stock(product));
 
     // the key can be used again, for a new order
@@ -240,12 +242,12 @@ class OrderServiceTest {
 
     inventory.releaseFails = false;
     clock.advance(2 * STALE_MS);
-    assertEquals(1, onContext(() -> service.recoverStale(STALE_MS, 100)));
+    assertEquals(1, onContext(() -> recovery.recoverStale(STALE_MS, 100)));
     assertTrue(inventory.releases.get() > releaseAttempts, "recovery asked the products service");
     assertEquals(10, stock(product), "the stock is back");
 
     clock.advance(2 * STALE_MS);
-    assertEquals(0, onContext(() -> service.recoverStale(STALE_MS, 100)), "nothing is left to recover");
+    assertEquals(0, onContext(() -> recovery.recoverStale(STALE_MS, 100)), "nothing is left to recover");
     assertEquals(10, stock(product), "returned once");
     // however often the products service is asked again, the stock comes back once
     onContext(() -> productsInventory.release(id, action("cancel", "u-5", id)));
