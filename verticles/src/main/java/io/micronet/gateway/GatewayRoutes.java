@@ -191,7 +191,7 @@ final class GatewayRoutes {
   }
 
   /**
-   * The query parameters (the first of each name); 400 for a query string that cannot be decoded, and 400
+   * The query parameters (the first of each name); 400 for a query string that cannot be decoded, and 422
    * naming the parameters whose value holds U+0000 (no service could search for it: PostgreSQL refuses it).
    */
   private static JsonObject query(RoutingContext ctx) {
@@ -211,7 +211,7 @@ final class GatewayRoutes {
       }
     }
     if (!errors.isEmpty()) {
-      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
+      throw ServiceException.invalidQuery(errors);
     }
     return query;
   }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The order listing parameters: status (PENDING orders, still being placed, only when asked for), user, page. A client lists its own orders only (naming another
- * user is a 403); a manager lists anyone's. Malformed parameters are a 400 naming them.
+ * user is a 403); a manager lists anyone's. Invalid parameter values are a 422 naming them.
  */
 record OrderQuery(String status, String userId, int page, int size) {
 
@@ -33,7 +33,7 @@ record OrderQuery(String status, String userId, int page, int size) {
     int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
     int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
     if (!errors.isEmpty()) {
-      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
+      throw ServiceException.invalidQuery(errors);
     }
     if (!request.callerIsManager()) {
       if (userId != null && !userId.equals(caller)) {

@@ -1,6 +1,5 @@
 package io.micronet.products;
 
-import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.validation.Inputs;
@@ -11,7 +10,7 @@ import java.util.Map;
 
 /**
  * The catalog listing parameters, parsed and checked: search text, category, price range, in-stock
- * filter, sort and page. Anything malformed is a 400 whose details name the parameter.
+ * filter, sort and page. An invalid value is a 422 whose details name the parameter.
  */
 record ProductQuery(String text, String category, Long minPriceCents, Long maxPriceCents, Boolean inStock,
                     Sort sort, int page, int size) {
@@ -65,7 +64,7 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
       errors.put("minPrice", "must not be greater than maxPrice");
     }
     if (!errors.isEmpty()) {
-      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
+      throw ServiceException.invalidQuery(errors);
     }
     return new ProductQuery(text, category, minPrice, maxPrice, inStock, sort, page, size);
   }

@@ -49,7 +49,7 @@ final class ProductValidator {
     JsonObject errors = new JsonObject();
     ProductFields fields = read(body, errors);
     if (errors.isEmpty() && fields.isEmpty()) {
-      errors.put("body", "name at least one of: " + String.join(", ", FIELDS.stream().sorted().toList()));
+      errors.put("body", "give at least one of: " + String.join(", ", FIELDS.stream().sorted().toList()));
     }
     if (!errors.isEmpty()) {
       throw ServiceException.invalid(errors);

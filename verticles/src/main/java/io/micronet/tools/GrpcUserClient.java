@@ -27,7 +27,7 @@ public final class GrpcUserClient {
       list [QUERY]                    users matching QUERY (manager)
       get ID                          one user
       create USER EMAIL PASS [ROLE]   a new user, role client unless given (manager)
-    defaults: --host 127.0.0.1 --port 50051""";
+    defaults: --host 127.0.0.1 --port $MICRONET_GRPC_PORT, else 50051""";
   private static final long CALL_TIMEOUT_SECONDS = 30;
 
   private GrpcUserClient() {
@@ -36,8 +36,10 @@ public final class GrpcUserClient {
   public static void main(String[] args) {
     List<String> words = new ArrayList<>();
     String host = "127.0.0.1";
-    int port = 50051;
+    int port;
     try {
+      // the same variable the server reads, so that a shell set up for a node talks to it
+      port = Integer.parseInt(System.getenv().getOrDefault("MICRONET_GRPC_PORT", "50051").strip());
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--host" -> host = args[++i];
@@ -48,6 +50,7 @@ public final class GrpcUserClient {
       }
     } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
       usage(2);
+      return;
     }
     if (words.isEmpty()) {
       usage(2);

@@ -11,26 +11,31 @@ import java.util.Map;
 /**
  * Failed logins per username and per client address, over a sliding window, kept by one service instance
  * (its event loop only: no locking). A key with too many recent failures is refused until the oldest ages out.
+ * An address gets a higher limit than a username: one address can be a whole office behind NAT, and a few
+ * colleagues' typos must not lock it out, while guessing many accounts from it is still cut short.
  */
 final class LoginThrottle {
 
   /** Beyond this many keys, the ones without a recent failure are dropped (a flood of names cannot fill memory). */
   private static final int PRUNE_ABOVE = 10_000;
 
-  private final int maxFailures;
+  private final int maxPerUser;
+  private final int maxPerAddress;
   private final Duration window;
   private final Clock clock;
   private final Map<String, Deque<Long>> failures = new HashMap<>();
 
-  LoginThrottle(int maxFailures, Duration window, Clock clock) {
-    this.maxFailures = maxFailures;
+  LoginThrottle(int maxPerUser, int maxPerAddress, Duration window, Clock clock) {
+    this.maxPerUser = maxPerUser;
+    this.maxPerAddress = maxPerAddress;
     this.window = window;
     this.clock = clock;
   }
 
   /** Seconds until another attempt is allowed for this username and address; 0 when it is allowed now. */
   long retryAfterSeconds(String username, String address) {
-    return Math.max(retryAfter(userKey(username)), address == null ? 0 : retryAfter(addressKey(address)));
+    return Math.max(retryAfter(userKey(username), maxPerUser),
+      address == null ? 0 : retryAfter(addressKey(address), maxPerAddress));
   }
 
   void failed(String username, String address) {
@@ -49,7 +54,7 @@ final class LoginThrottle {
     failures.remove(userKey(username));
   }
 
-  private long retryAfter(String key) {
+  private long retryAfter(String key, int maxFailures) {
     Deque<Long> times = failures.get(key);
     if (times == null || recent(times).size() < maxFailures) {
       return 0;

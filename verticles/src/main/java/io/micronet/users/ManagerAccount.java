@@ -44,8 +44,17 @@ final class ManagerAccount {
       return Future.failedFuture(new IllegalArgumentException("security.adminPassword / MICRONET_ADMIN_PASSWORD must be "
         + UserValidator.PASSWORD_MIN + " to " + UserValidator.PASSWORD_MAX + " characters"));
     }
-    return repository.count().compose(users -> users > 0 ? Future.succeededFuture(false)
-      : create(configuredPassword != null ? configuredPassword : randomPassword(), configuredPassword == null, showOnce));
+    return repository.count().compose(users -> {
+      if (users == 0) {
+        return create(configuredPassword != null ? configuredPassword : randomPassword(), configuredPassword == null, showOnce);
+      }
+      if (configuredPassword != null) {
+        // a changed variable does not change an existing password: say so rather than fail logins silently
+        LOG.warn("MICRONET_ADMIN_PASSWORD is set but the users table already holds accounts: it is ignored; "
+          + "change the manager's password with PUT /api/users/{id}");
+      }
+      return Future.succeededFuture(false);
+    });
   }
 
   private Future<Boolean> create(String password, boolean generated, Consumer<String> showOnce) {

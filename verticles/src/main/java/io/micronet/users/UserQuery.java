@@ -1,6 +1,5 @@
 package io.micronet.users;
 
-import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.validation.Inputs;
@@ -8,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 
-/** The account listing parameters: search text, role, page. Anything malformed is a 400 naming the parameter. */
+/** The account listing parameters: search text, role, page. An invalid value is a 422 naming the parameter. */
 record UserQuery(String text, String role, int page, int size) {
 
   static final int DEFAULT_SIZE = 20;
@@ -29,7 +28,7 @@ record UserQuery(String text, String role, int page, int size) {
     int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
     int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
     if (!errors.isEmpty()) {
-      throw new ServiceException(ErrorCode.BAD_REQUEST, "invalid query parameters", errors);
+      throw ServiceException.invalidQuery(errors);
     }
     return new UserQuery(text == null || text.isBlank() ? null : text.strip(), role == null || role.isBlank() ? null : role,
       page, size);

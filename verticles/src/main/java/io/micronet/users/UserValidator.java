@@ -46,7 +46,7 @@ final class UserValidator {
     JsonObject errors = new JsonObject();
     UserFields fields = read(body, ALL_FIELDS, errors);
     if (errors.isEmpty() && fields.isEmpty()) {
-      errors.put("body", "name at least one of: " + String.join(", ", ALL_FIELDS));
+      errors.put("body", "give at least one of: " + String.join(", ", ALL_FIELDS));
     }
     return orInvalid(fields, errors);
   }

@@ -5,6 +5,7 @@ import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcServer;
@@ -22,8 +23,6 @@ import java.util.concurrent.TimeUnit;
 public class UsersVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "users";
-  static final int LOGIN_FAILURES_ALLOWED = 5;
-  static final Duration LOGIN_FAILURE_WINDOW = Duration.ofMinutes(15);
 
   private UsersGrpcService grpcService;
   private HttpServer grpcServer;
@@ -39,7 +38,10 @@ public class UsersVerticle extends ServiceVerticle {
     UserRepository repository = new UserRepository(pool);
     PasswordHasher hasher = new PasswordHasher(vertx);
     ManagerAccount manager = new ManagerAccount(repository, hasher, Clock.systemUTC());
-    LoginThrottle throttle = new LoginThrottle(LOGIN_FAILURES_ALLOWED, LOGIN_FAILURE_WINDOW, Clock.systemUTC());
+    JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
+    LoginThrottle throttle = new LoginThrottle(settings.getInteger("loginFailuresPerUser", 5),
+      settings.getInteger("loginFailuresPerAddress", 50),
+      Duration.ofSeconds(settings.getLong("loginFailureWindowSeconds", 900L)), Clock.systemUTC());
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
     return repository.migrate(vertx)
       .compose(v -> writes.migrate(vertx))

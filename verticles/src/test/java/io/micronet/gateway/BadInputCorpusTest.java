@@ -407,7 +407,7 @@ class BadInputCorpusTest {
     cases.add(orderQuery("status with an encoded NUL", "status=PLACED%00", "status"));
     cases.add(orderQuery("several bad parameters", "status=x&page=x&size=1000", "status", "page", "size"));
     cases.add(new Case("list orders with userId of 201 characters as a client", GET, orders + "?userId=" + "u".repeat(201), As.CLIENT,
-      null, null, 400, "BAD_REQUEST", List.of("userId")));
+      null, null, 422, "VALIDATION_FAILED", List.of("userId")));
     cases.add(status("list orders with a broken percent escape", GET, orders + "?status=%ZZ", As.MANAGER, 400, "BAD_REQUEST"));
     cases.add(status("list another user's orders as a client", GET, orders + "?userId=u-manager", As.CLIENT, 403, "FORBIDDEN"));
     cases.add(status("list orders of the same id in upper case as a client", GET, orders + "?userId=U-CLIENT", As.CLIENT,
@@ -559,7 +559,7 @@ class BadInputCorpusTest {
   }
 
   private static Case orderQuery(String name, String query, String... parameters) {
-    return new Case("list orders with " + name, GET, "/api/orders?" + query, As.MANAGER, null, null, 400, "BAD_REQUEST",
+    return new Case("list orders with " + name, GET, "/api/orders?" + query, As.MANAGER, null, null, 422, "VALIDATION_FAILED",
       List.of(parameters));
   }
 
@@ -578,7 +578,7 @@ class BadInputCorpusTest {
   }
 
   private static Case query(String name, String query, String... parameters) {
-    return new Case("list with " + name, GET, "/api/products?" + query, As.ANONYMOUS, null, null, 400, "BAD_REQUEST",
+    return new Case("list with " + name, GET, "/api/products?" + query, As.ANONYMOUS, null, null, 422, "VALIDATION_FAILED",
       List.of(parameters));
   }
 

@@ -185,8 +185,8 @@ class UsersAllInOneTest {
     cases.add(new Case("users: PUT unknown id", PUT, "/api/users/no-such-user", "{\"name\":\"x\"}", 404, "NOT_FOUND"));
     cases.add(new Case("users: GET unknown id", GET, "/api/users/no-such-user", null, 404, "NOT_FOUND"));
     cases.add(new Case("users: DELETE unknown id", DELETE, "/api/users/no-such-user", null, 404, "NOT_FOUND"));
-    cases.add(new Case("users: list size=101", GET, "/api/users?size=101", null, 400, "BAD_REQUEST"));
-    cases.add(new Case("users: list role=root", GET, "/api/users?role=root", null, 400, "BAD_REQUEST"));
+    cases.add(new Case("users: list size=101", GET, "/api/users?size=101", null, 422, "VALIDATION_FAILED"));
+    cases.add(new Case("users: list role=root", GET, "/api/users?role=root", null, 422, "VALIDATION_FAILED"));
     cases.add(new Case("users: create with a bad role", POST, "/api/users",
       "{\"username\":\"wil\",\"role\":\"root\"," + valid + "}", 422, "VALIDATION_FAILED"));
     return cases;

@@ -41,17 +41,17 @@ class ProductQueryTest {
   }
 
   @Test
-  void badParametersAreA400NamingEachOne() {
+  void badParametersAreA422NamingEachOne() {
     ServiceException e = assertThrows(ServiceException.class, () -> ProductQuery.from(request(new JsonObject()
       .put("page", "-1").put("size", "101").put("sort", "price; drop").put("minPrice", "abc").put("inStock", "maybe"))));
-    assertEquals(ErrorCode.BAD_REQUEST, e.code());
+    assertEquals(ErrorCode.VALIDATION_FAILED, e.code());
     JsonObject details = (JsonObject) e.details();
     for (String name : new String[] {"page", "size", "sort", "minPrice", "inStock"}) {
       assertTrue(details.containsKey(name), name + " in " + details);
     }
-    assertEquals(ErrorCode.BAD_REQUEST, assertThrows(ServiceException.class, () -> ProductQuery.from(request(
+    assertEquals(ErrorCode.VALIDATION_FAILED, assertThrows(ServiceException.class, () -> ProductQuery.from(request(
       new JsonObject().put("minPrice", "10").put("maxPrice", "5")))).code());
-    assertEquals(ErrorCode.BAD_REQUEST, assertThrows(ServiceException.class, () -> ProductQuery.from(request(
+    assertEquals(ErrorCode.VALIDATION_FAILED, assertThrows(ServiceException.class, () -> ProductQuery.from(request(
       new JsonObject().put("size", "0")))).code());
   }
 

@@ -49,6 +49,11 @@ public class ServiceException extends RuntimeException {
     }
   }
 
+  /** 422 with {@code details} naming each query parameter whose value is invalid. */
+  public static ServiceException invalidQuery(JsonObject parameterErrors) {
+    return new ServiceException(ErrorCode.VALIDATION_FAILED, "some query parameters are invalid", parameterErrors);
+  }
+
   public ErrorCode code() {
     return code;
   }
@@ -57,12 +62,10 @@ public class ServiceException extends RuntimeException {
     return details;
   }
 
-  /** The contract's error body: {@code {"error":{"code","message","details"}}}. */
+  /** The contract's error body: {@code {"error":{"code","message","details"}}}, details null when there are none. */
   public JsonObject toJson() {
-    JsonObject error = new JsonObject().put("code", code.name()).put("message", getMessage());
-    if (details != null) {
-      error.put("details", details);
-    }
+    // details always present (null when there are none): clients can read error.details without a check
+    JsonObject error = new JsonObject().put("code", code.name()).put("message", getMessage()).put("details", details);
     return new JsonObject().put("error", error);
   }
 }
