@@ -1,5 +1,6 @@
 package io.micronet.orders;
 
+import io.micronet.shared.messaging.Money;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -50,7 +51,7 @@ public record Order(String id, String userId, String status, List<OrderLine> lin
       .put("userId", userId)
       .put("status", status)
       .put("items", items)
-      .put("total", totalCents / 100.0)
+      .put("total", Money.amount(totalCents))
       .put("createdAt", Instant.ofEpochMilli(createdAt).toString())
       .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString());
   }

@@ -1,5 +1,6 @@
 package io.micronet.orders;
 
+import io.micronet.shared.messaging.Money;
 import io.vertx.core.json.JsonObject;
 
 /** A line of a placed order: the product's name and unit price as they were at the purchase. */
@@ -12,7 +13,7 @@ public record OrderLine(String productId, String name, int quantity, long unitPr
   /** The contract's line: prices as decimal numbers. */
   JsonObject toJson() {
     return new JsonObject().put("productId", productId).put("name", name).put("quantity", quantity)
-      .put("unitPrice", unitPriceCents / 100.0).put("lineTotal", lineTotalCents() / 100.0);
+      .put("unitPrice", Money.amount(unitPriceCents)).put("lineTotal", Money.amount(lineTotalCents()));
   }
 
   /** The stored form: exact cents. */

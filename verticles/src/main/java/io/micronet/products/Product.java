@@ -1,5 +1,6 @@
 package io.micronet.products;
 
+import io.micronet.shared.messaging.Money;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -27,7 +28,7 @@ public record Product(String id, String name, String description, String categor
       .put("name", name)
       .put("description", description)
       .put("category", category)
-      .put("price", priceCents / 100.0)
+      .put("price", Money.amount(priceCents))
       .put("stock", stock)
       .put("createdAt", Instant.ofEpochMilli(createdAt).toString())
       .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString());

@@ -106,6 +106,17 @@ class OrdersAllInOneTest {
   }
 
   @Test
+  void largeAmountsAreWrittenAsPlainDecimals() {
+    Client zoe = client("zoe");
+    String yacht = product("Yacht", "9999999.99", 20_000);
+    HttpResponse<Buffer> placed = place(zoe, null, lines(yacht, 10_000));
+    assertEquals(201, placed.statusCode(), placed.bodyAsString());
+    String text = placed.bodyAsString();
+    assertTrue(text.contains("\"total\":99999999900.00"), "a plain decimal with two places, never 9.9E10: " + text);
+    assertTrue(text.contains("\"unitPrice\":9999999.99"), text);
+  }
+
+  @Test
   void theUnitPriceIsTheOneAtPurchaseTime() {
     Client bob = client("bob");
     String lamp = product("Lamp", "7.00", 10);

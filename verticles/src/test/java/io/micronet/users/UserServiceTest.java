@@ -69,7 +69,8 @@ class UserServiceTest {
     ServiceResponse first = service.register(keyed).await();
     ServiceResponse again = service.register(keyed).await();
     assertEquals(201, again.status());
-    assertEquals(first.body(), again.body(), "the same account, not a 409 for a duplicate");
+    // the replay is the first answer as stored, byte for byte
+    assertEquals(first.body(), new JsonObject((io.vertx.core.buffer.Buffer) again.body()), "the same account, not a 409 for a duplicate");
   }
 
   @Test

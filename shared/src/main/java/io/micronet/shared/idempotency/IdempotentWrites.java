@@ -210,7 +210,8 @@ public class IdempotentWrites {
       throw inProgress();
     }
     String response = stored.getString("response");
-    return new ServiceResponse(status, response == null ? null : Json.decodeValue(response));
+    // the first answer byte for byte, not decoded and encoded again
+    return new ServiceResponse(status, response == null ? null : Buffer.buffer(response));
   }
 
   private static ServiceException inProgress() {
