@@ -80,7 +80,8 @@ final class GatewayRoutes {
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
     own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));
     own(router, GatewayEndpoint.SERVICES).handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), GatewayEndpoint.SERVICES.access())
-      .onSuccess(caller -> json(ctx, 200, StatusReport.instances(directory)))
+      .map(caller -> StatusReport.instances(directory, query(ctx)))
+      .onSuccess(page -> json(ctx, 200, page))
       .onFailure(e -> fail(ctx, e)));
 
     for (ApiRoute route : ApiRoutes.ALL) {

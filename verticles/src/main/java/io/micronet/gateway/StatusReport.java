@@ -2,10 +2,14 @@ package io.micronet.gateway;
 
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
-import io.vertx.core.json.JsonArray;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.storage.Page;
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -34,9 +38,19 @@ final class StatusReport {
     return new JsonObject().put("status", allUp ? "UP" : "DEGRADED").put("services", services);
   }
 
-  static JsonObject instances(UpstreamDirectory directory) {
-    JsonArray items = new JsonArray();
-    directory.all().forEach(upstream -> items.add(upstream.toJson()));
-    return new JsonObject().put("items", items).put("total", items.size());
+  /** {@code /api/services}: every instance, by service then id, a page of them ({@code ?page=&size=}). */
+  static JsonObject instances(UpstreamDirectory directory, JsonObject query) {
+    ServiceRequest request = new ServiceRequest("services", null, null, null, null, new JsonObject(), query, null);
+    JsonObject errors = new JsonObject();
+    int page = Inputs.intParam(request, "page", 0, 0, 1_000_000, errors);
+    int size = Inputs.intParam(request, "size", 20, 1, 100, errors);
+    if (!errors.isEmpty()) {
+      throw ServiceException.invalidQuery(errors);
+    }
+    List<Upstream> all = directory.all().stream()
+      .sorted(Comparator.comparing(Upstream::service).thenComparing(Upstream::instanceId)).toList();
+    int from = (int) Math.min((long) page * size, all.size());
+    List<Upstream> items = all.subList(from, Math.min(from + size, all.size()));
+    return new Page<>(items, page, size, all.size()).toJson(Upstream::toJson);
   }
 }

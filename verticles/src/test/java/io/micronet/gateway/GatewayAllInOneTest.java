@@ -108,6 +108,23 @@ class GatewayAllInOneTest {
   }
 
   @Test
+  void theInstanceListIsAContractPage() {
+    HttpResponse<Buffer> all = app.call(GET, "/api/services").bearer(app.managerToken()).send();
+    assertEquals(200, all.statusCode(), all.bodyAsString());
+    JsonObject page = all.bodyAsJsonObject();
+    assertEquals(Set.of("items", "page", "size", "total"), page.fieldNames());
+    long total = page.getLong("total");
+    assertTrue(total >= 3, "users, products and orders at least: " + page);
+
+    JsonObject second = app.call(GET, "/api/services?page=1&size=1").bearer(app.managerToken()).send().bodyAsJsonObject();
+    assertEquals(1, second.getJsonArray("items").size());
+    assertEquals(page.getJsonArray("items").getValue(1), second.getJsonArray("items").getValue(0), "the same order, paged");
+    assertEquals(total, second.getLong("total"));
+    assertError(app.call(GET, "/api/services?size=0").bearer(app.managerToken()).send(), 422, "VALIDATION_FAILED");
+    assertError(app.call(GET, "/api/services").bearer(app.clientToken()).send(), 403, "FORBIDDEN");
+  }
+
+  @Test
   void aRepeatedIdempotencyKeyGivesTheFirstAnswerAndNoSecondWrite() {
     String key = "key-" + UUID.randomUUID();
     JsonObject body = new JsonObject().put("name", unique("Keyed Jar")).put("category", "kitchen").put("price", 4).put("stock", 9);
