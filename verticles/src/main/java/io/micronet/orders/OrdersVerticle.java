@@ -10,6 +10,7 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
+import java.util.Set;
 
 /** Wiring only: the pool, the schema, the products client, the recovery timer, and the order actions. */
 public class OrdersVerticle extends ServiceVerticle {
@@ -30,7 +31,8 @@ public class OrdersVerticle extends ServiceVerticle {
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     OrderRepository repository = new OrderRepository(pool);
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
-    products = new ServiceClient(vertx, discovery(), micronetConfig, BackendRegistries.getDefaultNow(), instanceId());
+    products = new ServiceClient(vertx, discovery(), micronetConfig, BackendRegistries.getDefaultNow(), instanceId(),
+      Set.of(ProductsInventory.PRODUCTS));
     Inventory inventory = new ProductsInventory(products);
     OrderRecovery recovery = new OrderRecovery(repository, inventory, writes, Clock.systemUTC());
     OrderService service = new OrderService(repository, inventory, writes, recovery, Clock.systemUTC(),

@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +89,8 @@ class OrderServiceTest {
     writes = new IdempotentWrites(pool, OrdersVerticle.SERVICE);
     catalog = new ProductRepository(pool);
     context = vertx.getOrCreateContext();
-    productsClient = new ServiceClient(vertx, ServiceDiscovery.create(vertx), config, null, "orders-test");
+    productsClient = new ServiceClient(vertx, ServiceDiscovery.create(vertx), config, null, "orders-test",
+      Set.of(ProductsInventory.PRODUCTS));
     onContext(() -> repository.migrate(vertx).compose(v -> writes.migrate(vertx)).compose(v -> productsClient.start()));
     productsInventory = new ProductsInventory(productsClient);
     inventory = new TestInventory(productsInventory);

@@ -42,20 +42,29 @@ public class UpstreamDirectory {
   private final BreakerPolicy breakerPolicy;
   private final MeterRegistry registry;
   private final String caller;
+  private final Set<String> services;
   private final Map<String, Upstream> byInstance = new LinkedHashMap<>();
   private final Map<String, Gauge> gauges = new HashMap<>();
   private Map<String, List<Upstream>> byService = Map.of();
   private MessageConsumer<JsonObject> announcements;
   private long refreshTimer = -1;
 
+  /** A view of every service (the gateway's). */
+  public UpstreamDirectory(Vertx vertx, ServiceDiscovery discovery, BreakerPolicy breakerPolicy, MeterRegistry registry,
+                           String caller) {
+    this(vertx, discovery, breakerPolicy, registry, caller, null);
+  }
+
   /**
    * @param registry where each breaker's state is reported (null: nowhere)
    * @param caller   who holds this view ({@code gateway}, an orders instance …): the breakers are its own
+   * @param services the services this caller calls (null: all): no view, breaker or gauge for the others
    */
   public UpstreamDirectory(Vertx vertx, ServiceDiscovery discovery, BreakerPolicy breakerPolicy, MeterRegistry registry,
-                           String caller) {
+                           String caller, Set<String> services) {
     this.vertx = vertx;
     this.caller = caller;
+    this.services = services;
     this.discovery = discovery;
     this.breakerPolicy = breakerPolicy;
     this.registry = registry;
@@ -85,7 +94,7 @@ public class UpstreamDirectory {
 
   /** Re-reads every record: adds what is new, drops what has gone, keeps the breakers of the rest. */
   public Future<Void> refresh() {
-    return discovery.getRecords(Upstream::isRoutable)
+    return discovery.getRecords(this::wanted)
       .onSuccess(records -> {
         Set<String> members = liveNodes();
         Map<String, Record> current = new HashMap<>();
@@ -114,8 +123,12 @@ public class UpstreamDirectory {
       });
   }
 
+  private boolean wanted(Record record) {
+    return Upstream.isRoutable(record) && (services == null || services.contains(record.getName()));
+  }
+
   private void onAnnouncement(Record record) {
-    if (!Upstream.isRoutable(record)) {
+    if (!wanted(record)) {
       return;
     }
     String id = InstanceRecords.instanceId(record);

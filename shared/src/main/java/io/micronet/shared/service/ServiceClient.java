@@ -18,6 +18,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.ServiceDiscovery;
 
+import java.util.Set;
+
 /**
  * How a service calls another service's actions: an instance from its own discovery view, through its own
  * breaker for that instance, failing over once where safe ({@link Failover}); the request id and the caller
@@ -33,10 +35,12 @@ public class ServiceClient {
   private final long refreshMs;
   private MembershipWatch membership;
 
-  public ServiceClient(Vertx vertx, ServiceDiscovery discovery, MicronetConfig config, MeterRegistry registry, String caller) {
+  /** A client of {@code services} (the ones this service calls), with breakers named after {@code caller}. */
+  public ServiceClient(Vertx vertx, ServiceDiscovery discovery, MicronetConfig config, MeterRegistry registry, String caller,
+                       Set<String> services) {
     this.vertx = vertx;
     BreakerPolicy policy = BreakerPolicy.from(config.section("breaker"));
-    this.directory = new UpstreamDirectory(vertx, discovery, policy, registry, caller);
+    this.directory = new UpstreamDirectory(vertx, discovery, policy, registry, caller, services);
     this.failover = new Failover(directory);
     this.timeoutMs = policy.callTimeoutMs();
     this.refreshMs = config.section("discovery").getLong("refreshSeconds", 5L) * 1000;
