@@ -18,6 +18,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -49,10 +51,11 @@ final class GatewayRoutes {
   private final long bodyLimit;
   private final Handler<RoutingContext> metricsHandler;
   private final ApiDocs docs;
+  private final List<String> corsOrigins;
 
   GatewayRoutes(Vertx vertx, UpstreamDirectory directory, ServiceRouter serviceRouter, AccessGuard guard,
                 RateLimiter rateLimiter, boolean trustForwardedFor, long bodyLimit, Handler<RoutingContext> metricsHandler,
-                ApiDocs docs) {
+                ApiDocs docs, List<String> corsOrigins) {
     this.vertx = vertx;
     this.directory = directory;
     this.serviceRouter = serviceRouter;
@@ -62,11 +65,20 @@ final class GatewayRoutes {
     this.bodyLimit = bodyLimit;
     this.metricsHandler = metricsHandler;
     this.docs = docs;
+    this.corsOrigins = corsOrigins;
   }
 
   Router router() {
     Router router = Router.router(vertx);
     router.route().handler(RequestLog::handle);
+    if (!corsOrigins.isEmpty()) {
+      // a shop front end served from another origin may call the API; preflights are answered here
+      router.route().handler(CorsHandler.create().addOrigins(corsOrigins)
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", RequestLog.HEADER))
+        .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Allow"))
+        .maxAgeSeconds(600));
+    }
     router.route().handler(this::rateLimit);
     // bodies are read (and limited) only where a method has one: reads stay on the short path
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
@@ -102,6 +114,7 @@ final class GatewayRoutes {
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true));
 
     router.errorHandler(400, ctx -> errorFromRouter(ctx, ErrorCode.BAD_REQUEST, "malformed request"));
+    router.errorHandler(403, ctx -> errorFromRouter(ctx, ErrorCode.FORBIDDEN, "this origin may not call the API"));
     router.errorHandler(404, ctx -> errorFromRouter(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path()));
     router.errorHandler(405, ctx -> errorFromRouter(ctx, ErrorCode.METHOD_NOT_ALLOWED,
       ctx.request().method() + " is not allowed on " + ctx.request().path()));

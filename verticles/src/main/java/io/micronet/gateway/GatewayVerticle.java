@@ -60,7 +60,7 @@ public class GatewayVerticle extends VerticleBase {
         Tokens tokens = ready.resultAt(1);
         ApiDocs docs = ready.resultAt(2);
         Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(tokens), rateLimiter,
-          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler(), docs).router();
+          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler(), docs, config.corsOrigins()).router();
         server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())

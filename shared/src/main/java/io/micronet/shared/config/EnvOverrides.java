@@ -19,6 +19,7 @@ public final class EnvOverrides {
   static final List<Binding> BINDINGS = List.of(
     new Binding("MICRONET_HTTP_PORT", "http.port", Kind.INT),
     new Binding("MICRONET_HTTP_BODY_LIMIT_BYTES", "http.bodyLimitBytes", Kind.INT),
+    new Binding("MICRONET_CORS_ORIGINS", "http.corsOrigins", Kind.LIST),
     new Binding("MICRONET_GRPC_PORT", "grpc.port", Kind.INT),
     new Binding("MICRONET_DATA_DIR", "storage.dataDir", Kind.STRING),
     new Binding("MICRONET_DB_URL", "storage.dbUrl", Kind.STRING),

@@ -57,7 +57,17 @@ public final class MicronetConfig {
   }
 
   public List<String> verticles() {
-    Object value = section("node").getValue("verticles");
+    return stringList(section("node").getValue("verticles"));
+  }
+
+  /** Browser origins (scheme://host[:port]) allowed to call the REST API cross-origin; none by default. */
+  public List<String> corsOrigins() {
+    Object value = section("http").getValue("corsOrigins");
+    return value == null ? List.of() : stringList(value);
+  }
+
+  /** A list from conf (a JSON array) or from the environment (a comma list). */
+  private static List<String> stringList(Object value) {
     if (value instanceof String s) {
       return splitList(s);
     }
