@@ -5,15 +5,19 @@ import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * Wiring only: the pool, the schema, the first manager account, the token key, the account actions, and
@@ -23,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 public class UsersVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "users";
+  private static final Logger LOG = LoggerFactory.getLogger(UsersVerticle.class);
 
   private UsersGrpcService grpcService;
   private HttpServer grpcServer;
@@ -70,7 +75,10 @@ public class UsersVerticle extends ServiceVerticle {
       return vertx.createHttpServer(new HttpServerOptions().setHost(micronetConfig.httpHost()))
         .requestHandler(grpc)
         .listen(micronetConfig.grpcPort())
-        .onSuccess(server -> grpcServer = server)
+        .onSuccess(server -> {
+          grpcServer = server;
+          LOG.info("gRPC user service listening", kv("port", server.actualPort()));
+        })
         // a port taken by someone else: withdraw the instance again and fail the deployment
         .recover(e -> super.stop().transform(ar -> Future.failedFuture(e)));
     });
