@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.HttpException;
@@ -80,11 +81,9 @@ final class GatewayRoutes {
         .maxAgeSeconds(600));
     }
     router.route().handler(this::rateLimit);
-    // bodies are read (and limited) only where a method has one: reads stay on the short path
+    // bodies are read (and limited) on the routes that take one, as part of that route, so that the metrics
+    // label of a request is its route alone; reads stay on the short path
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
-    for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
-      router.route(method, "/api/*").handler(bodies);
-    }
 
     own(router, GatewayEndpoint.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     own(router, GatewayEndpoint.STATUS).handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
@@ -97,7 +96,11 @@ final class GatewayRoutes {
       .onFailure(e -> fail(ctx, e)));
 
     for (ApiRoute route : ApiRoutes.ALL) {
-      router.route(route.method(), route.path()).handler(ctx -> forward(ctx, route));
+      Route mounted = router.route(route.method(), route.path());
+      if (route.method() != HttpMethod.GET) {
+        mounted.handler(bodies);
+      }
+      mounted.handler(ctx -> forward(ctx, route));
     }
     // a known path with a method it does not have is a 405 naming the ones it has (the catch-alls below would 404)
     Map<String, List<String>> methodsByPath = new LinkedHashMap<>();
@@ -106,8 +109,8 @@ final class GatewayRoutes {
       ctx.response().putHeader("Allow", String.join(", ", methods));
       HttpErrors.write(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path());
     }));
-    router.route("/api/:service/*").handler(this::forwardToHttpService);
-    router.route("/api/:service").handler(this::forwardToHttpService);
+    router.route("/api/:service/*").handler(bodies).handler(this::forwardToHttpService);
+    router.route("/api/:service").handler(bodies).handler(this::forwardToHttpService);
 
     // swagger-ui's files for /docs, from its WebJar on the classpath
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
