@@ -5,7 +5,7 @@ import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.storage.Page;
-import io.micronet.shared.validation.Inputs;
+import io.micronet.shared.validation.PageParams;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
@@ -42,15 +42,14 @@ final class StatusReport {
   static JsonObject instances(UpstreamDirectory directory, JsonObject query) {
     ServiceRequest request = new ServiceRequest("services", null, null, null, null, new JsonObject(), query, null);
     JsonObject errors = new JsonObject();
-    int page = Inputs.intParam(request, "page", 0, 0, 1_000_000, errors);
-    int size = Inputs.intParam(request, "size", 20, 1, 100, errors);
+    PageParams paging = PageParams.read(request, errors);
     if (!errors.isEmpty()) {
       throw ServiceException.invalidQuery(errors);
     }
     List<Upstream> all = directory.all().stream()
       .sorted(Comparator.comparing(Upstream::service).thenComparing(Upstream::instanceId)).toList();
-    int from = (int) Math.min((long) page * size, all.size());
-    List<Upstream> items = all.subList(from, Math.min(from + size, all.size()));
-    return new Page<>(items, page, size, all.size()).toJson(Upstream::toJson);
+    int from = (int) Math.min((long) paging.page() * paging.size(), all.size());
+    List<Upstream> items = all.subList(from, Math.min(from + paging.size(), all.size()));
+    return new Page<>(items, paging.page(), paging.size(), all.size()).toJson(Upstream::toJson);
   }
 }

@@ -4,6 +4,7 @@ import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.validation.Inputs;
+import io.micronet.shared.validation.PageParams;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -14,9 +15,6 @@ import java.util.Map;
  */
 record OrderQuery(String status, String userId, int page, int size) {
 
-  static final int DEFAULT_SIZE = 20;
-  static final int MAX_SIZE = 100;
-  static final int MAX_PAGE = 1_000_000;
   static final int USER_ID_MAX = 200;
 
   static OrderQuery from(ServiceRequest request) {
@@ -30,8 +28,7 @@ record OrderQuery(String status, String userId, int page, int size) {
     if (userId != null && (userId.length() > USER_ID_MAX || !Inputs.idText(userId))) {
       errors.put("userId", "must be a user id of at most " + USER_ID_MAX + " characters, no control characters");
     }
-    int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
-    int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    PageParams paging = PageParams.read(request, errors);
     if (!errors.isEmpty()) {
       throw ServiceException.invalidQuery(errors);
     }
@@ -41,7 +38,7 @@ record OrderQuery(String status, String userId, int page, int size) {
       }
       userId = caller;
     }
-    return new OrderQuery(status, userId, page, size);
+    return new OrderQuery(status, userId, paging.page(), paging.size());
   }
 
   /** The WHERE clause (named template parameters) and its values: never caller text in the SQL. */

@@ -3,6 +3,7 @@ package io.micronet.products;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.validation.Inputs;
+import io.micronet.shared.validation.PageParams;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -15,9 +16,6 @@ import java.util.Map;
 record ProductQuery(String text, String category, Long minPriceCents, Long maxPriceCents, Boolean inStock,
                     Sort sort, int page, int size) {
 
-  static final int DEFAULT_SIZE = 20;
-  static final int MAX_SIZE = 100;
-  static final int MAX_PAGE = 1_000_000;
 
   /** The sort keys of the contract, each bound to a fixed column (never caller text in SQL). */
   enum Sort {
@@ -58,15 +56,14 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
         errors.put("sort", "must be one of name, -name, price, -price, stock, -stock");
       }
     }
-    int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
-    int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    PageParams paging = PageParams.read(request, errors);
     if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
       errors.put("minPrice", "must not be greater than maxPrice");
     }
     if (!errors.isEmpty()) {
       throw ServiceException.invalidQuery(errors);
     }
-    return new ProductQuery(text, category, minPrice, maxPrice, inStock, sort, page, size);
+    return new ProductQuery(text, category, minPrice, maxPrice, inStock, sort, paging.page(), paging.size());
   }
 
   /** The WHERE clause (named template parameters) and its values. */

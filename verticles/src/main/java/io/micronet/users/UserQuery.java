@@ -3,6 +3,7 @@ package io.micronet.users;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.validation.Inputs;
+import io.micronet.shared.validation.PageParams;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -10,9 +11,6 @@ import java.util.Map;
 /** The account listing parameters: search text, role, page. An invalid value is a 422 naming the parameter. */
 record UserQuery(String text, String role, int page, int size) {
 
-  static final int DEFAULT_SIZE = 20;
-  static final int MAX_SIZE = 100;
-  static final int MAX_PAGE = 1_000_000;
   static final int TEXT_MAX = 254;
 
   static UserQuery from(ServiceRequest request) {
@@ -25,13 +23,12 @@ record UserQuery(String text, String role, int page, int size) {
     if (role != null && !role.isBlank() && !UserValidator.ROLES.contains(role)) {
       errors.put("role", "must be manager or client");
     }
-    int page = Inputs.intParam(request, "page", 0, 0, MAX_PAGE, errors);
-    int size = Inputs.intParam(request, "size", DEFAULT_SIZE, 1, MAX_SIZE, errors);
+    PageParams paging = PageParams.read(request, errors);
     if (!errors.isEmpty()) {
       throw ServiceException.invalidQuery(errors);
     }
     return new UserQuery(text == null || text.isBlank() ? null : text.strip(), role == null || role.isBlank() ? null : role,
-      page, size);
+      paging.page(), paging.size());
   }
 
   /** The WHERE clause (named template parameters) and its values: never caller text in the SQL. */
