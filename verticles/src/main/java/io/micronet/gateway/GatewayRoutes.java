@@ -73,12 +73,20 @@ final class GatewayRoutes {
     Router router = Router.router(vertx);
     router.route().handler(RequestLog::handle);
     if (!corsOrigins.isEmpty()) {
-      // a shop front end served from another origin may call the API; preflights are answered here
-      router.route().handler(CorsHandler.create().addOrigins(corsOrigins)
+      // a shop front end served from another origin may call the API; preflights are answered here. Pages the
+      // gateway serves itself (/docs) send their own origin, which is no cross-origin call at all
+      CorsHandler cors = CorsHandler.create().addOrigins(corsOrigins)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", RequestLog.HEADER))
         .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Allow"))
-        .maxAgeSeconds(600));
+        .maxAgeSeconds(600);
+      router.route("/api/*").handler(ctx -> {
+        if (sameOrigin(ctx)) {
+          ctx.next();
+        } else {
+          cors.handle(ctx);
+        }
+      });
     }
     router.route().handler(this::rateLimit);
     // bodies are read (and limited) on the routes that take one, as part of that route, so that the metrics
@@ -193,6 +201,13 @@ final class GatewayRoutes {
     } else {
       HttpErrors.write(ctx, ErrorCode.FORBIDDEN, "metrics are served to loopback clients only");
     }
+  }
+
+  /** A request whose Origin (if any) is the gateway's own: scheme and the Host it was addressed to. */
+  private static boolean sameOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    String host = ctx.request().getHeader("Host");
+    return origin == null || host != null && origin.equalsIgnoreCase(ctx.request().scheme() + "://" + host);
   }
 
   /** The path parameters; 404 for one holding U+0000 (nothing is named so, and PostgreSQL cannot even compare it). */

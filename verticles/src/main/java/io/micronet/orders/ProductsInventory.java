@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The products service's {@code reserve} and {@code release} actions, through discovery and a breaker per
- * products instance. Both are keyed by the order id, so a call that timed out may safely go to another instance.
+ * products instance. Both are keyed by the order id; a release that failed may safely go to another instance.
  */
 class ProductsInventory implements Inventory {
 
@@ -26,7 +26,9 @@ class ProductsInventory implements Inventory {
   @Override
   public Future<List<OrderLine>> reserve(String orderId, List<StockLine> lines, ServiceRequest origin) {
     JsonObject body = new JsonObject().put("reservationId", orderId).put("items", StockLine.toJson(lines));
-    return products.request(PRODUCTS, "reserve", body, origin, true).map(reply -> {
+    // not tried again on another instance: a refusal then comes from the only attempt that ran, so nothing can be
+    // held behind it; a failure in transit is released (and tombstoned) by the caller, a client retries with its key
+    return products.request(PRODUCTS, "reserve", body, origin, false).map(reply -> {
       JsonArray reserved = ((JsonObject) reply).getJsonArray("items");
       return reserved.stream().map(line -> OrderLine.fromReservation((JsonObject) line)).toList();
     });

@@ -37,6 +37,14 @@ class CorsAllInOneTest {
       assertTrue(read.getHeader("Access-Control-Expose-Headers").contains("X-Request-Id"));
 
       assertError(own.call(GET, "/api/products").header("Origin", "https://evil.example").send(), 403, "FORBIDDEN");
+
+      // the gateway's own pages (/docs) call with the gateway's own origin: not cross-origin, never refused
+      String self = "http://" + AllInOne.HOST + ":" + own.port;
+      HttpResponse<Buffer> sameOrigin = own.call(HttpMethod.POST, "/api/auth/login").header("Origin", self)
+        .json(new JsonObject().put("username", "manager").put("password", AllInOne.ADMIN_PASSWORD)).send();
+      assertEquals(200, sameOrigin.statusCode(), sameOrigin.bodyAsString());
+      assertEquals(200, own.call(GET, "/docs").header("Origin", "https://evil.example").send().statusCode(),
+        "only the API is subject to CORS");
     }
   }
 

@@ -48,7 +48,7 @@ public final class Failover {
       Predicate<Upstream> excluded = answeredByInstance.test(failure) || notDelivered(failure)
         ? upstream -> upstream == failed
         : upstream -> upstream == failed || upstream.nodeId() != null && upstream.nodeId().equals(failed.nodeId());
-      Optional<Upstream> second = selector.select(directory.instances(service), excluded);
+      Optional<Upstream> second = selector.selectForRetry(directory.instances(service), excluded);
       return second.map(attempt).orElse(Future.failedFuture(failure));
     });
   }

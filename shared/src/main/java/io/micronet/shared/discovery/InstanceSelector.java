@@ -16,6 +16,15 @@ public final class InstanceSelector {
   private final Map<String, Integer> next = new HashMap<>();
 
   public Optional<Upstream> select(List<Upstream> instances, Predicate<Upstream> excluded) {
+    return pick(instances, excluded, true);
+  }
+
+  /** The instance a retry goes to; the turn stays where the first pick left it, so the next request moves on. */
+  public Optional<Upstream> selectForRetry(List<Upstream> instances, Predicate<Upstream> excluded) {
+    return pick(instances, excluded, false);
+  }
+
+  private Optional<Upstream> pick(List<Upstream> instances, Predicate<Upstream> excluded, boolean advance) {
     int count = instances.size();
     if (count == 0) {
       return Optional.empty();
@@ -25,7 +34,9 @@ public final class InstanceSelector {
     for (int i = 0; i < count; i++) {
       Upstream candidate = instances.get(Math.floorMod(start + i, count));
       if (candidate.available() && !excluded.test(candidate)) {
-        next.put(service, Math.floorMod(start + i + 1, count));
+        if (advance) {
+          next.put(service, Math.floorMod(start + i + 1, count));
+        }
         return Optional.of(candidate);
       }
     }

@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +80,9 @@ public class ActionDispatcher implements Handler<Message<Object>> {
     if (response.status() != 200) {
       options.addHeader(Envelope.STATUS, Integer.toString(response.status()));
     }
-    message.reply(response.body(), options);
+    // encoded here, once: a JsonObject crossing the cluster would be re-parsed on the way (decimals as doubles)
+    Object body = response.body();
+    message.reply(body instanceof JsonObject || body instanceof JsonArray ? Json.encodeToBuffer(body) : body, options);
   }
 
   private void fail(Message<Object> message, ServiceRequest request, Throwable cause) {

@@ -6,15 +6,18 @@ import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.messaging.Envelope;
+import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.resilience.BreakerPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.ServiceDiscovery;
 
@@ -27,6 +30,9 @@ import java.util.Set;
  * {@link ServiceException}; only its 5xx answers, timeouts and unreachable instances count against a breaker.
  */
 public class ServiceClient {
+
+  /** Below this much of the caller's time left, a call is not even tried. */
+  static final long MIN_ATTEMPT_MS = 100;
 
   private final Vertx vertx;
   private final UpstreamDirectory directory;
@@ -67,7 +73,10 @@ public class ServiceClient {
     JsonObject envelope = new JsonObject().put(Envelope.PARAMS, new JsonObject()).put(Envelope.QUERY, new JsonObject())
       .put(Envelope.BODY, body);
     return failover.<Object>call(service, repeatable, failure -> failure instanceof ServiceException,
-        upstream -> attempt(upstream, envelope, options(action, origin)))
+        upstream -> origin.remainingMillis(timeoutMs) < MIN_ATTEMPT_MS
+          // too little time left to be answered: trying would only fail, and count against a healthy instance
+          ? Future.failedFuture(new ServiceException(ErrorCode.UPSTREAM_TIMEOUT, "the " + service + " service did not answer in time"))
+          : attempt(upstream, envelope, options(action, origin)))
       .recover(failure -> Future.failedFuture(Failover.toContractError(failure, service)));
   }
 
@@ -88,16 +97,26 @@ public class ServiceClient {
   private Future<Object> attempt(Upstream upstream, JsonObject envelope, DeliveryOptions options) {
     return upstream.breaker().<Outcome>execute(promise -> upstream.track(
           vertx.eventBus().request(upstream.address(), envelope, options))
-        .<Outcome>transform(ar -> ar.succeeded() ? Future.succeededFuture(new Outcome(ar.result().body(), null)) : answered(ar.cause()))
+        .<Outcome>transform(ar -> ar.succeeded() ? Future.succeededFuture(new Outcome(json(ar.result().body()), null)) : answered(ar.cause()))
         .onComplete(promise))
       .compose(outcome -> outcome.error() == null ? Future.succeededFuture(outcome.body()) : Future.failedFuture(outcome.error()));
   }
 
-  /** A client error the instance answered is a result for the breaker; its server errors are failures. */
+  /** Services reply with encoded JSON (see ActionDispatcher): decoded here for the calling service's logic. */
+  private static Object json(Object body) {
+    return body instanceof Buffer encoded ? Json.decodeValue(encoded) : body;
+  }
+
+  /**
+   * A client error the instance answered is a result for the breaker, and so is its 503/504 (trouble with what
+   * it depends on, or a caller out of time: the instance itself works); its other server errors are failures.
+   */
   private static Future<Outcome> answered(Throwable cause) {
     if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       ServiceException error = ServiceException.fromReply(reply.failureCode(), reply.getMessage());
-      return error.code().httpStatus() >= 500 ? Future.failedFuture(error) : Future.succeededFuture(new Outcome(null, error));
+      int status = error.code().httpStatus();
+      boolean instanceFailed = status >= 500 && status != 503 && status != 504;
+      return instanceFailed ? Future.failedFuture(error) : Future.succeededFuture(new Outcome(null, error));
     }
     return Future.failedFuture(cause);
   }
