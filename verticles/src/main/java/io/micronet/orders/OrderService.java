@@ -1,5 +1,6 @@
 package io.micronet.orders;
 
+import io.micronet.shared.discovery.Failover;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
@@ -81,8 +82,9 @@ class OrderService {
     }
     return inventory.reserve(pending.id(), lines, request).transform(reserved -> {
       if (reserved.failed()) {
-        // refused (out of stock, unknown product): nothing is held; failed in transit: it may be
-        return giveUp(request, pending, reserved.cause(), !isRefusal(reserved.cause()));
+        // refused (out of stock, unknown product) or never sent: nothing is held; failed in transit: it may be
+        Throwable cause = reserved.cause();
+        return giveUp(request, pending, cause, !isRefusal(cause) && !(cause instanceof Failover.NotSent));
       }
       if (request.expired()) {
         // the caller has had its 504: placing the order now would charge a client who believes it failed

@@ -106,6 +106,24 @@ class OrdersAllInOneTest {
   }
 
   @Test
+  void withProductsDownAPurchaseIs503AndItsKeyCanBeRetriedAsSoonAsProductsIsBack() {
+    Client max = client("max");
+    String drill = product("Drill", "59.00", 4);
+    app.undeployProducts();
+    try {
+      AllInOne.poll(() -> place(max, "drill-1", lines(drill, 1)), response -> response.statusCode() == 503);
+    } finally {
+      app.deployProducts();
+      app.awaitProducts("UP", 1);
+    }
+    // nothing was held for the refused attempt, so the same key goes through at once, not after recovery
+    HttpResponse<Buffer> retried = AllInOne.poll(() -> place(max, "drill-1", lines(drill, 1)), response -> response.statusCode() != 503);
+    assertEquals(201, retried.statusCode(), retried.bodyAsString());
+    assertEquals(3, stockOf(drill));
+    assertEquals(1, list(max.token(), "").getLong("total"));
+  }
+
+  @Test
   void largeAmountsAreWrittenAsPlainDecimals() {
     Client zoe = client("zoe");
     String yacht = product("Yacht", "9999999.99", 20_000);

@@ -77,6 +77,9 @@ public final class Failover {
     if (failure instanceof OpenCircuitException) {
       return unavailable(service, false);
     }
+    if (notDelivered(failure)) {
+      return new NotSent(service + " has no instance to take the request");
+    }
     if (failure instanceof Upstream.InstanceGone) {
       return new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "the " + service + " instance handling the request left the cluster");
     }
@@ -84,8 +87,15 @@ public final class Failover {
   }
 
   private static ServiceException unavailable(String service, boolean noInstance) {
-    return new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, noInstance
+    return new NotSent(noInstance
       ? "no instance of the " + service + " service is running"
       : "every instance of the " + service + " service is failing (circuits open)");
+  }
+
+  /** 503 for a request no instance ever received: whatever it asked for certainly did not happen. */
+  public static final class NotSent extends ServiceException {
+    NotSent(String message) {
+      super(ErrorCode.SERVICE_UNAVAILABLE, message);
+    }
   }
 }
