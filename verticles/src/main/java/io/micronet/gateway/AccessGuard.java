@@ -1,40 +1,36 @@
 package io.micronet.gateway;
 
-import io.micronet.shared.security.Access;
+import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.security.Access;
 import io.micronet.shared.security.Caller;
-import io.micronet.shared.security.Tokens;
+import io.micronet.shared.security.TokenVerifier;
 import io.vertx.core.Future;
 
 /**
- * Decides who the caller is and whether the route lets them in: 401 for a missing, malformed, forged or
- * expired token where one is needed (or wherever one is sent), 403 for the wrong role.
+ * The gateway's line of the access check (the services check again, from the token the gateway forwards): who
+ * the caller is and whether the route lets them in. 401 for a missing, malformed, forged, expired or revoked token
+ * where one is needed (or wherever one is sent), 403 for the wrong role.
  */
 public class AccessGuard {
 
-  private static final String BEARER = "Bearer ";
+  private final TokenVerifier verifier;
 
-  private final Tokens tokens;
-
-  public AccessGuard(Tokens tokens) {
-    this.tokens = tokens;
+  public AccessGuard(TokenVerifier verifier) {
+    this.verifier = verifier;
   }
 
   /** The caller, or null for an anonymous call to a public route. */
   public Future<Caller> check(String authorization, Access access) {
-    if (authorization == null || authorization.isBlank()) {
-      return access == Access.PUBLIC ? Future.succeededFuture()
-        : Future.failedFuture(new ServiceException(ErrorCode.UNAUTHORIZED, "this operation needs a bearer token"));
+    String token = Envelope.bearerToken(authorization);
+    if (token == null) {
+      return access == Access.PUBLIC ? Future.succeededFuture() : Future.failedFuture(access.refusal(null));
     }
-    if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (token.isEmpty()) {
       return Future.failedFuture(new ServiceException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'"));
     }
-    return tokens.verify(authorization.substring(BEARER.length()).strip()).compose(caller -> {
-      if (access == Access.MANAGER && !caller.isManager()) {
-        return Future.failedFuture(new ServiceException(ErrorCode.FORBIDDEN, "this operation is for managers"));
-      }
-      return Future.succeededFuture(caller);
-    });
+    return verifier.verify(token).compose(caller -> access.admits(caller) || access == Access.PUBLIC
+      ? Future.succeededFuture(caller) : Future.failedFuture(access.refusal(caller)));
   }
 }

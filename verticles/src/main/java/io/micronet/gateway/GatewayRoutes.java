@@ -2,6 +2,8 @@ package io.micronet.gateway;
 
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
+import io.micronet.shared.messaging.CallContext;
+import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.security.Caller;
@@ -17,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.HttpException;
@@ -142,8 +143,7 @@ final class GatewayRoutes {
     Future<Caller> caller = guard.check(ctx.request().getHeader("Authorization"), route.access());
     caller.compose(who -> {
         GatewayRequest request = new GatewayRequest(route.method(), route.service(), route.action(), null,
-          pathParams(ctx), query(ctx), jsonBody(ctx), null, null, ctx.get(RequestLog.REQUEST_ID), who,
-          ctx.request().getHeader("Idempotency-Key"), clientKey(ctx));
+          pathParams(ctx), query(ctx), jsonBody(ctx), null, null, who, callContext(ctx));
         return serviceRouter.route(request);
       })
       .onSuccess(reply -> write(ctx, reply))
@@ -166,9 +166,15 @@ final class GatewayRoutes {
     guard.check(ctx.request().getHeader("Authorization"), http.access())
       .compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
         below.isEmpty() ? "/" : below, new JsonObject(), query(ctx), null, raw, ctx.request().getHeader("Content-Type"),
-        ctx.get(RequestLog.REQUEST_ID), who, ctx.request().getHeader("Idempotency-Key"), clientKey(ctx))))
+        who, callContext(ctx))))
       .onSuccess(reply -> write(ctx, reply))
       .onFailure(e -> fail(ctx, e));
+  }
+
+  /** What travels with the call: the caller's own token goes on, so that the service verifies it itself. */
+  private CallContext callContext(RoutingContext ctx) {
+    return new CallContext(ctx.get(RequestLog.REQUEST_ID), Envelope.bearerToken(ctx.request().getHeader("Authorization")),
+      ctx.request().getHeader("Idempotency-Key"), clientKey(ctx));
   }
 
   private void rateLimit(RoutingContext ctx) {

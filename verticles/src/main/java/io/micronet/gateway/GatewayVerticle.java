@@ -6,7 +6,7 @@ import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.resilience.BreakerPolicy;
-import io.micronet.shared.security.Tokens;
+import io.micronet.shared.security.TokenVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,6 +37,7 @@ public class GatewayVerticle extends VerticleBase {
   private WebClient webClient;
   private HttpServer server;
   private MembershipWatch membership;
+  private TokenVerifier verifier;
 
   @Override
   public Future<?> start() {
@@ -55,11 +56,11 @@ public class GatewayVerticle extends VerticleBase {
 
     // Hazelcast tells us at once when a member dies; its discovery records follow when the reaper runs
     membership = MembershipWatch.onNodeLeft(vertx, directory::nodeLeft);
-    return Future.all(directory.start(refreshMs), Tokens.load(vertx, config), vertx.executeBlocking(ApiDocs::load))
+    return Future.all(directory.start(refreshMs), TokenVerifier.start(vertx, config), vertx.executeBlocking(ApiDocs::load))
       .compose(ready -> {
-        Tokens tokens = ready.resultAt(1);
+        verifier = ready.resultAt(1);
         ApiDocs docs = ready.resultAt(2);
-        Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(tokens), rateLimiter,
+        Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(verifier), rateLimiter,
           rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler(), docs, config.corsOrigins()).router();
         server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(config.httpHost())
@@ -76,7 +77,9 @@ public class GatewayVerticle extends VerticleBase {
     // stop accepting, let in-flight requests finish (bounded), then drop the view
     Future<Void> drained = server == null ? Future.succeededFuture()
       : server.shutdown(config.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> directory.stop()).eventually(() -> {
+    return drained.eventually(() -> directory.stop())
+      .eventually(() -> verifier == null ? Future.succeededFuture() : verifier.stop())
+      .eventually(() -> {
       webClient.close();
       discovery.close();
       return Future.succeededFuture();

@@ -2,6 +2,7 @@ package io.micronet.gateway;
 
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.messaging.Envelope;
+import io.micronet.shared.messaging.Replies;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.vertx.core.Future;
@@ -10,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.Json;
@@ -18,7 +18,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -65,18 +64,17 @@ public class UpstreamClient {
   }
 
   private static Future<UpstreamReply> failureOrAnswer(Throwable cause) {
-    if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      UpstreamReply answer = new UpstreamReply(reply.failureCode(), Buffer.buffer(String.valueOf(reply.getMessage())), JSON, null);
-      // a service answering 503/504 reports trouble with what it depends on (orders when products is down):
-      // the instance itself works, so its circuit stays closed and its other actions keep being served
-      boolean downstream = reply.failureCode() == ErrorCode.SERVICE_UNAVAILABLE.httpStatus()
-        || reply.failureCode() == ErrorCode.UPSTREAM_TIMEOUT.httpStatus();
-      return downstream ? Future.succeededFuture(inContractShape(answer)) : classify(answer);
+    if (Replies.isAnswer(cause)) {
+      ReplyException reply = (ReplyException) cause;
+      UpstreamReply answer = inContractShape(new UpstreamReply(reply.failureCode(),
+        Buffer.buffer(String.valueOf(reply.getMessage())), JSON, null));
+      // a service's 503/504 reports trouble with what it depends on: an answer, its circuit stays closed
+      return Replies.instanceFailed(answer.status()) ? Future.failedFuture(new UpstreamFailure(answer)) : Future.succeededFuture(answer);
     }
     return Future.failedFuture(cause);
   }
 
-  /** Client errors are answers; server errors fail the call (for the breaker) but still carry the answer. */
+  /** A plain HTTP service's answer: client errors are answers; any server error fails the call (for the breaker). */
   private static Future<UpstreamReply> classify(UpstreamReply reply) {
     UpstreamReply answer = inContractShape(reply);
     return answer.status() >= 500 ? Future.failedFuture(new UpstreamFailure(answer)) : Future.succeededFuture(answer);
@@ -90,8 +88,7 @@ public class UpstreamClient {
     if (reply.status() < 400 || isContractError(reply.body())) {
       return reply;
     }
-    ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.httpStatus() == reply.status()).findFirst()
-      .orElse(reply.status() >= 500 ? ErrorCode.BAD_GATEWAY : ErrorCode.BAD_REQUEST);
+    ErrorCode code = ErrorCode.forStatus(reply.status());
     if (reply.status() >= 500 && code != ErrorCode.SERVICE_UNAVAILABLE && code != ErrorCode.UPSTREAM_TIMEOUT) {
       code = ErrorCode.BAD_GATEWAY;
     }
@@ -117,7 +114,8 @@ public class UpstreamClient {
       http.addQueryParam(param.getKey(), String.valueOf(param.getValue()));
     }
     if (request.caller() != null) {
-      http.putHeader(Envelope.CALLER_ID, request.caller().id()).putHeader(Envelope.CALLER_ROLE, request.caller().role());
+      // for a plain HTTP service behind the gateway (it trusts the gateway, which verified the token; conf lists it)
+      http.putHeader("x-caller-id", request.caller().id()).putHeader("x-caller-role", request.caller().role());
     }
     if (request.idempotencyKey() != null) {
       http.putHeader("Idempotency-Key", request.idempotencyKey());

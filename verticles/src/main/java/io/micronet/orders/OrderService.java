@@ -3,6 +3,7 @@ package io.micronet.orders;
 import io.micronet.shared.discovery.Failover;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.Replies;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
@@ -84,7 +85,7 @@ class OrderService {
       if (reserved.failed()) {
         // refused (out of stock, unknown product) or never sent: nothing is held; failed in transit: it may be
         Throwable cause = reserved.cause();
-        return giveUp(request, pending, cause, !isRefusal(cause) && !(cause instanceof Failover.NotSent));
+        return giveUp(request, pending, cause, !Replies.isRefusal(cause) && !(cause instanceof Failover.NotSent));
       }
       if (request.expired()) {
         // the caller has had its 504: placing the order now would charge a client who believes it failed
@@ -136,10 +137,6 @@ class OrderService {
 
   private static ServiceException outOfTime() {
     return new ServiceException(ErrorCode.UPSTREAM_TIMEOUT, "the order could not be placed in time; nothing was charged");
-  }
-
-  private static boolean isRefusal(Throwable failure) {
-    return failure instanceof ServiceException error && error.code().httpStatus() < 500;
   }
 
   Future<ServiceResponse> get(ServiceRequest request) {

@@ -3,6 +3,7 @@ package io.micronet.orders;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceClient;
+import io.micronet.shared.service.ServiceIdentity;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,8 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.util.Set;
+
+import static io.micronet.shared.security.Access.ANY_ROLE;
 
 /** Wiring only: the pool, the schema, the products client, the recovery timer, and the order actions. */
 public class OrdersVerticle extends ServiceVerticle {
@@ -32,7 +35,7 @@ public class OrdersVerticle extends ServiceVerticle {
     OrderRepository repository = new OrderRepository(pool);
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
     products = new ServiceClient(vertx, discovery(), micronetConfig, BackendRegistries.getDefaultNow(), instanceId(),
-      Set.of(ProductsInventory.PRODUCTS));
+      Set.of(ProductsInventory.PRODUCTS), new ServiceIdentity(verifier().tokens(), instanceId()));
     Inventory inventory = new ProductsInventory(products);
     OrderRecovery recovery = new OrderRecovery(repository, inventory, writes, Clock.systemUTC());
     OrderService service = new OrderService(repository, inventory, writes, recovery, Clock.systemUTC(),
@@ -41,11 +44,12 @@ public class OrdersVerticle extends ServiceVerticle {
     recoveryTimer = vertx.setPeriodic(settings.getLong("recoveryIntervalSeconds", 15L) * 1000,
       id -> recovery.recoverStale(staleMs, 100));
     return repository.migrate(vertx).compose(v -> writes.migrate(vertx)).compose(v -> products.start())
-      .map(v -> new ActionDispatcher(SERVICE)
-        .on("place", service::place)
-        .on("list", service::list)
-        .on("get", service::get)
-        .on("cancel", service::cancel));
+      // signed-in users; the service checks ownership (a client sees and cancels its own orders only)
+      .map(v -> actions()
+        .on("place", ANY_ROLE, service::place)
+        .on("list", ANY_ROLE, service::list)
+        .on("get", ANY_ROLE, service::get)
+        .on("cancel", ANY_ROLE, service::cancel));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.micronet.products;
 
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
+import io.micronet.shared.security.Access;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -10,13 +11,15 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Wiring only: the pool, the schema, and the catalog actions on this instance's address. */
+import static io.micronet.shared.security.Access.MANAGER;
+import static io.micronet.shared.security.Access.PUBLIC;
+
+/** Wiring only: the pool, the schema, and the catalog's action table (who may run what) on this instance's address. */
 public class ProductsVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "products";
   /** Published cluster-wide after every change of a product (body: its id), so every instance evicts it. */
   static final String CHANGED_ADDRESS = "micronet.products.changed";
-
 
   @Override
   protected String serviceName() {
@@ -34,15 +37,15 @@ public class ProductsVerticle extends ServiceVerticle {
     ProductService service = new ProductService(repository, reservations, writes, cache,
       id -> vertx.eventBus().publish(CHANGED_ADDRESS, id), Clock.systemUTC());
     vertx.eventBus().<String>consumer(CHANGED_ADDRESS, message -> service.evict(message.body()));
-    return repository.migrate(vertx).compose(v -> reservations.migrate(vertx)).compose(v -> writes.migrate(vertx)).map(v -> new ActionDispatcher(SERVICE)
-      .on("list", service::list)
-      .on("get", service::get)
-      .on("create", service::create)
-      .on("update", service::update)
-      .on("delete", service::delete)
-      .on("adjustStock", service::adjustStock)
-      // internal, for the orders service: not routed by the gateway
-      .on("reserve", service::reserve)
-      .on("release", service::release));
+    return repository.migrate(vertx).compose(v -> reservations.migrate(vertx)).compose(v -> writes.migrate(vertx)).map(v -> actions()
+      .on("list", PUBLIC, service::list)
+      .on("get", PUBLIC, service::get)
+      .on("create", MANAGER, service::create)
+      .on("update", MANAGER, service::update)
+      .on("delete", MANAGER, service::delete)
+      .on("adjustStock", MANAGER, service::adjustStock)
+      // internal, for the orders service (its service token): not routed by the gateway
+      .on("reserve", Access.SERVICE, service::reserve)
+      .on("release", Access.SERVICE, service::release));
   }
 }

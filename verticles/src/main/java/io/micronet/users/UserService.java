@@ -6,6 +6,7 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.Revocations;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.validation.Inputs;
 import io.vertx.core.Future;
@@ -18,7 +19,8 @@ import java.util.UUID;
 /**
  * The accounts' rules: registration, login (slow hash off the event loop, one answer for every failure,
  * failed attempts limited), and who may read or change which account: a manager any, a user itself,
- * never its own role. The gateway passes the caller in the envelope; ownership is checked here.
+ * never its own role. The caller is the one verified from the request's token; ownership is checked here.
+ * Deleting a user, or changing its password or role, revokes the tokens it was issued before.
  */
 class UserService {
 
@@ -29,9 +31,10 @@ class UserService {
   private final long tokenTtlSeconds;
   private final LoginThrottle throttle;
   private final Clock clock;
+  private final Revocations revocations;
 
   UserService(UserRepository repository, IdempotentWrites writes, PasswordHasher hasher, Tokens tokens,
-              long tokenTtlSeconds, LoginThrottle throttle, Clock clock) {
+              long tokenTtlSeconds, LoginThrottle throttle, Clock clock, Revocations revocations) {
     this.repository = repository;
     this.writes = writes;
     this.hasher = hasher;
@@ -39,6 +42,7 @@ class UserService {
     this.tokenTtlSeconds = tokenTtlSeconds;
     this.throttle = throttle;
     this.clock = clock;
+    this.revocations = revocations;
   }
 
   Future<ServiceResponse> register(ServiceRequest request) {
@@ -95,19 +99,29 @@ class UserService {
       throw new ServiceException(ErrorCode.FORBIDDEN, "you cannot change your own role");
     }
     Future<String> passwordHash = fields.password() == null ? Future.succeededFuture() : hasher.hash(fields.password());
-    return passwordHash.compose(hash -> writes.run(request, withoutPassword(request), conn ->
+    Future<ServiceResponse> updated = passwordHash.compose(hash -> writes.run(request, withoutPassword(request), conn ->
       repository.update(conn, id, fields, hash, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()))));
+    // a new password or role ends the tokens issued before it, on every node
+    boolean revokes = fields.password() != null || fields.role() != null;
+    return revokes ? updated.compose(response -> revokeTokens(id).map(response)) : updated;
   }
 
   Future<ServiceResponse> delete(ServiceRequest request) {
     String id = Inputs.idParam(request, "user");
     requireSelfOrManager(request, id);
     return writes.run(request, conn -> repository.delete(conn, id).map(deleted -> {
-      if (!deleted) {
-        throw ServiceException.notFound("user", id);
-      }
-      return ServiceResponse.noContent();
-    }));
+        if (!deleted) {
+          throw ServiceException.notFound("user", id);
+        }
+        return ServiceResponse.noContent();
+      }))
+      .compose(response -> revokeTokens(id).map(response));
+  }
+
+  /** The change is committed: tokens issued before now stop counting cluster-wide (see {@link Revocations}). */
+  private Future<Void> revokeTokens(String userId) {
+    // the tokens' own time source (their issued-at), not the service's clock
+    return revocations.revoke(userId, System.currentTimeMillis());
   }
 
   private Future<ServiceResponse> find(String id) {

@@ -13,7 +13,8 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.security.Caller;
-import io.micronet.shared.security.Tokens;
+import io.micronet.shared.security.Access;
+import io.micronet.shared.security.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -43,11 +44,11 @@ final class UsersGrpcService {
   private static final String BEARER = "bearer ";
 
   private final UserService users;
-  private final Tokens tokens;
+  private final TokenVerifier verifier;
 
-  UsersGrpcService(UserService users, Tokens tokens) {
+  UsersGrpcService(UserService users, TokenVerifier verifier) {
     this.users = users;
-    this.tokens = tokens;
+    this.verifier = verifier;
   }
 
   /** The service to add to a {@code GrpcServer}. */
@@ -102,10 +103,14 @@ final class UsersGrpcService {
     });
   }
 
-  /** A call that first verifies the bearer token of the metadata. */
+  /**
+   * A call that first verifies the bearer token of the metadata, as every service entry point does (signature,
+   * audience, expiry, revocation), and admits signed-in users only; the service then checks role and ownership.
+   */
   private <Req, Resp> Handler<GrpcServerRequest<Req, Resp>> authenticated(Action<Req, Resp> action) {
-    return unary((message, call) -> tokens.verify(bearer(call.metadata()))
-      .compose(caller -> action.apply(message, call.as(caller))));
+    return unary((message, call) -> verifier.verify(bearer(call.metadata()))
+      .compose(caller -> Access.ANY_ROLE.admits(caller) ? action.apply(message, call.as(caller))
+        : Future.failedFuture(Access.ANY_ROLE.refusal(caller))));
   }
 
   private <Req, Resp> Handler<GrpcServerRequest<Req, Resp>> unary(Action<Req, Resp> action) {

@@ -2,7 +2,6 @@ package io.micronet.users;
 
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
-import io.micronet.shared.security.Tokens;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -17,10 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import static io.micronet.shared.security.Access.ANY_ROLE;
+import static io.micronet.shared.security.Access.MANAGER;
+import static io.micronet.shared.security.Access.PUBLIC;
+
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * Wiring only: the pool, the schema, the first manager account, the token key, the account actions, and
+ * Wiring only: the pool, the schema, the first manager account, the account action table (who may run what), and
  * the gRPC server on {@code grpc.port}. Every instance listens on that port: Vert.x shares one listening
  * socket between the instances of a node and spreads the connections over them.
  */
@@ -51,20 +54,20 @@ public class UsersVerticle extends ServiceVerticle {
     return repository.migrate(vertx)
       .compose(v -> writes.migrate(vertx))
       .compose(v -> manager.ensure(micronetConfig.adminPassword(), ManagerAccount::printToConsole))
-      .compose(created -> Tokens.load(vertx, micronetConfig))
-      .map(tokens -> {
-        UserService service = new UserService(repository, writes, hasher, tokens, micronetConfig.tokenTtlSeconds(), throttle,
-          Clock.systemUTC());
-        grpcService = new UsersGrpcService(service, tokens);
-        return new ActionDispatcher(SERVICE)
-          .on("register", service::register)
-          .on("login", service::login)
-          .on("me", service::me)
-          .on("list", service::list)
-          .on("create", service::create)
-          .on("get", service::get)
-          .on("update", service::update)
-          .on("delete", service::delete);
+      .map(created -> {
+        UserService service = new UserService(repository, writes, hasher, verifier().tokens(), micronetConfig.tokenTtlSeconds(),
+          throttle, Clock.systemUTC(), verifier().revocations());
+        grpcService = new UsersGrpcService(service, verifier());
+        // a user may read, change and delete itself: the service checks "self or manager"
+        return actions()
+          .on("register", PUBLIC, service::register)
+          .on("login", PUBLIC, service::login)
+          .on("me", ANY_ROLE, service::me)
+          .on("list", MANAGER, service::list)
+          .on("create", MANAGER, service::create)
+          .on("get", ANY_ROLE, service::get)
+          .on("update", ANY_ROLE, service::update)
+          .on("delete", ANY_ROLE, service::delete);
       });
   }
 

@@ -340,6 +340,8 @@ final class AllInOne implements AutoCloseable {
       claims.put("role", role);
       claims.put("iat", now - 60);
       claims.put("exp", now + expiresInSeconds);
+      claims.put("iss", Tokens.ISSUER);
+      claims.put("aud", Tokens.USER_AUDIENCE);
       return new JsonObject(claims);
     }
 

@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.vertx.core.Future;
+import io.micronet.shared.messaging.CallContext;
 import io.micronet.shared.discovery.Failover;
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
@@ -240,6 +241,6 @@ class ServiceRouterTest {
 
   private static GatewayRequest request(HttpMethod method, String action, String idempotencyKey) {
     return new GatewayRequest(method, "products", action, null, new JsonObject(), new JsonObject(),
-      new JsonObject(), null, null, "req-1", null, idempotencyKey, "127.0.0.1");
+      new JsonObject(), null, null, null, new CallContext("req-1", null, idempotencyKey, "127.0.0.1"));
   }
 }

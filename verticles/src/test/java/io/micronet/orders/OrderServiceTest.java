@@ -9,7 +9,9 @@ import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
+import io.micronet.shared.security.Tokens;
 import io.micronet.shared.service.ServiceClient;
+import io.micronet.shared.service.ServiceIdentity;
 import io.micronet.shared.storage.Database;
 import io.micronet.shared.validation.StockLine;
 import io.vertx.core.Context;
@@ -89,8 +91,10 @@ class OrderServiceTest {
     writes = new IdempotentWrites(pool, OrdersVerticle.SERVICE);
     catalog = new ProductRepository(pool);
     context = vertx.getOrCreateContext();
+    // the orders instance's own service identity: products' reserve/release accept nothing else
+    ServiceIdentity identity = new ServiceIdentity(Tokens.load(vertx, config).await(), "orders-test");
     productsClient = new ServiceClient(vertx, ServiceDiscovery.create(vertx), config, null, "orders-test",
-      Set.of(ProductsInventory.PRODUCTS));
+      Set.of(ProductsInventory.PRODUCTS), identity);
     onContext(() -> repository.migrate(vertx).compose(v -> writes.migrate(vertx)).compose(v -> productsClient.start()));
     productsInventory = new ProductsInventory(productsClient);
     inventory = new TestInventory(productsInventory);
@@ -357,7 +361,7 @@ class OrderServiceTest {
   }
 
   private static ServiceRequest withDeadline(ServiceRequest request, long deadline) {
-    return new ServiceRequest(request.action(), request.requestId(), request.callerId(), request.callerRole(),
+    return new ServiceRequest(request.action(), request.requestId(), request.caller(),
       request.idempotencyKey(), request.params(), request.query(), request.body(), null, deadline);
   }
 

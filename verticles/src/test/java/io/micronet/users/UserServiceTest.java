@@ -7,6 +7,7 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.Revocations;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.storage.Database;
 import io.vertx.core.Future;
@@ -47,6 +48,7 @@ class UserServiceTest {
   private UserRepository repository;
   private PasswordHasher hasher;
   private Tokens tokens;
+  private Revocations revocations;
   private UserService service;
 
   @BeforeEach
@@ -58,7 +60,9 @@ class UserServiceTest {
     repository.migrate(vertx).compose(v -> writes.migrate(vertx)).await();
     hasher = new PasswordHasher(vertx);
     tokens = Tokens.withSecret(vertx, SECRET);
-    service = new UserService(repository, writes, hasher, tokens, TTL, new LoginThrottle(5, 20, Duration.ofMinutes(15), clock), clock);
+    revocations = new Revocations(vertx, TTL * 1000);
+    service = new UserService(repository, writes, hasher, tokens, TTL, new LoginThrottle(5, 20, Duration.ofMinutes(15), clock), clock,
+      revocations);
   }
 
   @Test

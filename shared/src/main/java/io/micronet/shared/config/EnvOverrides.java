@@ -26,6 +26,7 @@ public final class EnvOverrides {
     new Binding("MICRONET_DB_POOL_SIZE", "storage.poolSize", Kind.INT),
     new Binding("MICRONET_ADMIN_PASSWORD", "security.adminPassword", Kind.STRING),
     new Binding("MICRONET_JWT_SECRET", "security.jwtSecret", Kind.STRING),
+    new Binding("MICRONET_CLOCK_SKEW_SECONDS", "security.clockSkewSeconds", Kind.INT),
     new Binding("MICRONET_CLUSTER_MEMBERS", "cluster.members", Kind.STRING),
     new Binding("MICRONET_CLUSTER_NAME", "cluster.name", Kind.STRING),
     new Binding("MICRONET_CLUSTER_CONFIG", "cluster.config", Kind.STRING),

@@ -121,6 +121,16 @@ public final class MicronetConfig {
     return section("security").getLong("tokenTtlSeconds", 3600L);
   }
 
+  /** How far node clocks may disagree when a token's times are checked. */
+  public int clockSkewSeconds() {
+    return section("security").getInteger("clockSkewSeconds", 30);
+  }
+
+  /** How often a node re-reads the cluster-wide token revocations (announcements update it at once). */
+  public long revocationRefreshSeconds() {
+    return section("security").getLong("revocationRefreshSeconds", 10L);
+  }
+
   public List<String> clusterMembers() {
     return splitList(section("cluster").getString("members"));
   }
@@ -171,6 +181,10 @@ public final class MicronetConfig {
     requirePositive("gateway.instances", section("gateway").getValue("instances"));
     Object tokenTtl = section("security").getValue("tokenTtlSeconds");
     requirePositive("security.tokenTtlSeconds", tokenTtl == null ? 3600 : tokenTtl);
+    Object skew = section("security").getValue("clockSkewSeconds");
+    if (skew != null && (!(skew instanceof Number n) || n.intValue() < 0 || n.intValue() > 600)) {
+      throw new IllegalArgumentException("security.clockSkewSeconds must be 0-600, got " + skew);
+    }
     for (String key : new String[] {"republishSeconds", "reapIntervalSeconds", "refreshSeconds"}) {
       requirePositive("discovery." + key, section("discovery").getValue(key));
     }

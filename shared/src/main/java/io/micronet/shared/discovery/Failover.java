@@ -1,6 +1,7 @@
 package io.micronet.shared.discovery;
 
 import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.Replies;
 import io.micronet.shared.messaging.ServiceException;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
@@ -39,7 +40,7 @@ public final class Failover {
       return Future.failedFuture(unavailable(service, instances.isEmpty()));
     }
     return attempt.apply(first.get()).recover(failure -> {
-      if (isRefusal(failure) || !notDelivered(failure) && !repeatable) {
+      if (Replies.isRefusal(failure) || !notDelivered(failure) && !repeatable) {
         return Future.failedFuture(failure);
       }
       Upstream failed = first.get();
@@ -51,11 +52,6 @@ public final class Failover {
       Optional<Upstream> second = selector.selectForRetry(directory.instances(service), excluded);
       return second.map(attempt).orElse(Future.failedFuture(failure));
     });
-  }
-
-  /** The service answered "no" (a 4xx): another instance would answer the same. */
-  private static boolean isRefusal(Throwable failure) {
-    return failure instanceof ServiceException refused && refused.code().httpStatus() < 500;
   }
 
   /** The request never reached a service handler, so sending it elsewhere cannot do anything twice. */

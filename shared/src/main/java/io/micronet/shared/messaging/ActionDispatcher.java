@@ -1,5 +1,8 @@
 package io.micronet.shared.messaging;
 
+import io.micronet.shared.security.Access;
+import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,24 +20,32 @@ import java.util.function.Function;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * The event-bus side of a service: picks the handler named by the {@link Envelope#ACTION} header,
- * replies with its result, and turns every failure into a contract error. Unexpected exceptions are
- * logged here with the request id and reach the caller only as a generic INTERNAL_ERROR.
+ * The event-bus side of a service: its action table (each action with who may run it), checked here for every
+ * message against the caller verified from the message's token, whatever the gateway already checked. Picks
+ * the handler named by the {@link Envelope#ACTION} header, replies with its result, and turns every failure
+ * into a contract error. Unexpected exceptions are logged here with the request id and reach the caller only as
+ * a generic INTERNAL_ERROR.
  */
 public class ActionDispatcher implements Handler<Message<Object>> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActionDispatcher.class);
 
-  private final String service;
-  private final Map<String, Function<ServiceRequest, Future<ServiceResponse>>> actions = new HashMap<>();
-  private int inFlight;
-
-  public ActionDispatcher(String service) {
-    this.service = service;
+  private record Action(Access access, Function<ServiceRequest, Future<ServiceResponse>> handler) {
   }
 
-  public ActionDispatcher on(String action, Function<ServiceRequest, Future<ServiceResponse>> handler) {
-    actions.put(action, handler);
+  private final String service;
+  private final TokenVerifier verifier;
+  private final Map<String, Action> actions = new HashMap<>();
+  private int inFlight;
+
+  public ActionDispatcher(String service, TokenVerifier verifier) {
+    this.service = service;
+    this.verifier = verifier;
+  }
+
+  /** Adds an action that callers admitted by {@code access} may run. */
+  public ActionDispatcher on(String action, Access access, Function<ServiceRequest, Future<ServiceResponse>> handler) {
+    actions.put(action, new Action(access, handler));
     return this;
   }
 
@@ -45,23 +56,44 @@ public class ActionDispatcher implements Handler<Message<Object>> {
 
   @Override
   public void handle(Message<Object> message) {
-    ServiceRequest request = ServiceRequest.from(message);
-    Function<ServiceRequest, Future<ServiceResponse>> handler = actions.get(request.action());
-    if (handler == null) {
+    String name = message.headers().get(Envelope.ACTION);
+    Action action = name == null ? null : actions.get(name);
+    if (action == null) {
       message.fail(ErrorCode.NOT_FOUND.httpStatus(),
-        new ServiceException(ErrorCode.NOT_FOUND, service + " has no action '" + request.action() + "'").toJson().encode());
+        new ServiceException(ErrorCode.NOT_FOUND, service + " has no action '" + name + "'").toJson().encode());
       return;
     }
+    inFlight++;
+    caller(message).onComplete(verified -> {
+      inFlight--;
+      if (verified.failed()) {
+        failWith(message, verified.cause() instanceof ServiceException known ? known
+          : new ServiceException(ErrorCode.UNAUTHORIZED, "the token is invalid or expired"));
+      } else if (!action.access().admits(verified.result())) {
+        failWith(message, action.access().refusal(verified.result()));
+      } else {
+        run(message, action, ServiceRequest.from(message, verified.result()));
+      }
+    });
+  }
+
+  /** The caller the message's token names (null when it has none: anonymous); a bad token fails (401). */
+  private Future<Caller> caller(Message<Object> message) {
+    String token = Envelope.bearerToken(message.headers().get(Envelope.AUTHORIZATION));
+    return token == null ? Future.succeededFuture() : verifier.verify(token);
+  }
+
+  private void run(Message<Object> message, Action action, ServiceRequest request) {
     if (request.expired()) {
       // queued longer than the caller waits: doing it now could only surprise the caller
-      message.fail(ErrorCode.UPSTREAM_TIMEOUT.httpStatus(), new ServiceException(ErrorCode.UPSTREAM_TIMEOUT,
-        "the request waited longer than its caller would; it was not carried out").toJson().encode());
+      failWith(message, new ServiceException(ErrorCode.UPSTREAM_TIMEOUT,
+        "the request waited longer than its caller would; it was not carried out"));
       return;
     }
     inFlight++;
     Future<ServiceResponse> result;
     try {
-      result = handler.apply(request);
+      result = action.handler().apply(request);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
@@ -94,6 +126,10 @@ public class ActionDispatcher implements Handler<Message<Object>> {
         kv("requestId", request.requestId()), cause);
       error = new ServiceException(ErrorCode.INTERNAL_ERROR, "the " + service + " service failed to handle the request");
     }
+    failWith(message, error);
+  }
+
+  private static void failWith(Message<Object> message, ServiceException error) {
     message.fail(error.code().httpStatus(), error.toJson().encode());
   }
 }

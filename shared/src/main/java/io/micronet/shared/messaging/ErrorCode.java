@@ -30,4 +30,14 @@ public enum ErrorCode {
   public int httpStatus() {
     return httpStatus;
   }
+
+  /** The code of an HTTP status that carries no contract body: its first code, else 502 for 5xx and 400 for the rest. */
+  public static ErrorCode forStatus(int status) {
+    for (ErrorCode code : values()) {
+      if (code.httpStatus == status) {
+        return code;
+      }
+    }
+    return status >= 500 ? BAD_GATEWAY : BAD_REQUEST;
+  }
 }

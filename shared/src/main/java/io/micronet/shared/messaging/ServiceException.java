@@ -43,9 +43,7 @@ public class ServiceException extends RuntimeException {
       JsonObject error = new JsonObject(message).getJsonObject("error");
       return new ServiceException(ErrorCode.valueOf(error.getString("code")), error.getString("message"), error.getValue("details"));
     } catch (RuntimeException notContractShaped) {
-      ErrorCode code = java.util.Arrays.stream(ErrorCode.values()).filter(c -> c.httpStatus() == status).findFirst()
-        .orElse(status >= 500 ? ErrorCode.BAD_GATEWAY : ErrorCode.BAD_REQUEST);
-      return new ServiceException(code, "the service failed with status " + status);
+      return new ServiceException(ErrorCode.forStatus(status), "the service failed with status " + status);
     }
   }
 

@@ -1,11 +1,37 @@
 package io.micronet.shared.security;
 
-/** Who may call a route. */
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+
+/** Who may run an action or call a route; checked against the verified caller (null: anonymous). */
 public enum Access {
   /** anyone, no token needed */
   PUBLIC,
-  /** any signed-in caller */
+  /** any signed-in user (manager or client) */
   ANY_ROLE,
   /** managers only */
-  MANAGER
+  MANAGER,
+  /** other MicroNet services only (internal actions such as products' reserve/release) */
+  SERVICE;
+
+  public boolean admits(Caller caller) {
+    return switch (this) {
+      case PUBLIC -> true;
+      case ANY_ROLE -> caller != null && caller.isUser();
+      case MANAGER -> caller != null && caller.isManager();
+      case SERVICE -> caller != null && caller.isService();
+    };
+  }
+
+  /** The refusal for a caller this access does not admit: 401 when anonymous, 403 otherwise. */
+  public ServiceException refusal(Caller caller) {
+    if (caller == null) {
+      return new ServiceException(ErrorCode.UNAUTHORIZED, "this operation needs a bearer token");
+    }
+    return new ServiceException(ErrorCode.FORBIDDEN, switch (this) {
+      case MANAGER -> "this operation is for managers";
+      case SERVICE -> "this operation is internal to the platform";
+      default -> "this operation is not allowed for role " + caller.role();
+    });
+  }
 }

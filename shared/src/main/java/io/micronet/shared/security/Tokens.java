@@ -5,6 +5,7 @@ import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -20,63 +21,124 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Signs and verifies the platform's JWTs (HS256). The key is {@code MICRONET_JWT_SECRET}, or one
- * generated on first use and kept in the data dir, readable by the owner only. Tokens without a
- * signature ({@code alg:none}), with another algorithm, expired or with an unknown role are refused.
+ * generated on first use and kept in the data dir, readable by the owner only. Every token names its
+ * issuer ({@code micronet}) and audience: {@link #USER_AUDIENCE} for people's login tokens,
+ * {@link #SERVICE_AUDIENCE} for the short-lived tokens a service mints to call another. Tokens without a
+ * signature ({@code alg:none}), with another algorithm, expired (beyond the clock-skew leeway), with another
+ * issuer or audience, or whose role does not fit their audience are refused. Revocation is not checked here:
+ * see {@link TokenVerifier}.
  */
 public final class Tokens {
 
   static final String SECRET_FILE = "jwt-secret";
+  public static final String ISSUER = "micronet";
+  public static final String USER_AUDIENCE = "micronet-api";
+  public static final String SERVICE_AUDIENCE = "micronet-services";
+  /** Issued-at in milliseconds: revocation compares it with a user's "not before" time, which has ms precision. */
+  static final String ISSUED_AT_MS = "iatMs";
+  static final int DEFAULT_LEEWAY_SECONDS = 30;
   private static final String ALGORITHM = "HS256";
-  private static final Set<String> ROLES = Set.of(Caller.MANAGER, Caller.CLIENT);
+  private static final Set<String> USER_ROLES = Set.of(Caller.MANAGER, Caller.CLIENT);
 
   private final JWTAuth jwt;
+  private final int leewaySeconds;
 
-  private Tokens(JWTAuth jwt) {
+  private Tokens(JWTAuth jwt, int leewaySeconds) {
     this.jwt = jwt;
+    this.leewaySeconds = leewaySeconds;
   }
 
   public static Future<Tokens> load(Vertx vertx, MicronetConfig config) {
+    int leeway = config.clockSkewSeconds();
     String configured = config.jwtSecret();
     if (configured != null && !configured.isBlank()) {
-      return Future.succeededFuture(withSecret(vertx, configured));
+      return Future.succeededFuture(withSecret(vertx, configured, leeway));
     }
     return vertx.executeBlocking(() -> secretInDataDir(Path.of(config.dataDir())))
-      .map(secret -> withSecret(vertx, secret));
+      .map(secret -> withSecret(vertx, secret, leeway));
   }
 
   public static Tokens withSecret(Vertx vertx, String secret) {
-    JWTAuthOptions options = new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
-      .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM));
-    return new Tokens(JWTAuth.create(vertx, options));
+    return withSecret(vertx, secret, DEFAULT_LEEWAY_SECONDS);
   }
 
+  public static Tokens withSecret(Vertx vertx, String secret, int leewaySeconds) {
+    JWTAuthOptions options = new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
+      .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER)
+        .setAudience(List.of(USER_AUDIENCE, SERVICE_AUDIENCE)).setLeeway(leewaySeconds));
+    return new Tokens(JWTAuth.create(vertx, options), leewaySeconds);
+  }
+
+  /** The clock skew allowed between nodes when a token's times are checked. */
+  public int leewaySeconds() {
+    return leewaySeconds;
+  }
+
+  /** A user's login token. */
   public String issue(Caller caller, long expiresInSeconds) {
-    JsonObject claims = new JsonObject().put("sub", caller.id()).put("username", caller.username()).put("role", caller.role());
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setExpiresInSeconds((int) expiresInSeconds));
+    if (!USER_ROLES.contains(caller.role())) {
+      throw new IllegalArgumentException("a login token is for a manager or a client, not " + caller.role());
+    }
+    return sign(caller, USER_AUDIENCE, expiresInSeconds);
+  }
+
+  /** A service instance's own token, for calls to other services' internal actions. */
+  public String issueForService(String instanceId, long expiresInSeconds) {
+    return sign(new Caller("service:" + instanceId, instanceId, Caller.SERVICE), SERVICE_AUDIENCE, expiresInSeconds);
+  }
+
+  private String sign(Caller caller, String audience, long expiresInSeconds) {
+    JsonObject claims = new JsonObject().put("sub", caller.id()).put("username", caller.username()).put("role", caller.role())
+      .put(ISSUED_AT_MS, System.currentTimeMillis());
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER)
+      .setAudience(List.of(audience)).setExpiresInSeconds((int) expiresInSeconds));
   }
 
   /** The caller of a bearer token; fails with 401 for anything but a valid, unexpired token of ours. */
   public Future<Caller> verify(String token) {
+    return verifyClaims(token).map(VerifiedToken::caller);
+  }
+
+  /** The token's caller with its issue and expiry times (for caching and revocation). */
+  public Future<VerifiedToken> verifyClaims(String token) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new ServiceException(ErrorCode.UNAUTHORIZED, "a bearer token is required"));
     }
     return jwt.authenticate(new TokenCredentials(token))
-      .recover(e -> Future.failedFuture(new ServiceException(ErrorCode.UNAUTHORIZED, "the token is invalid or expired")))
+      .recover(e -> Future.failedFuture(invalid()))
       .compose(user -> {
         // the verified claims; Vert.x keeps them under the attributes' root claim
         JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
         String id = claims.getString("sub");
         String role = claims.getString("role");
-        if (id == null || !ROLES.contains(role) || !claims.containsKey("exp")) {
-          return Future.failedFuture(new ServiceException(ErrorCode.UNAUTHORIZED, "the token is invalid or expired"));
+        Object exp = claims.getValue("exp");
+        if (id == null || !(exp instanceof Number expiry) || !roleFitsAudience(role, claims.getValue("aud"))) {
+          return Future.failedFuture(invalid());
         }
-        return Future.succeededFuture(new Caller(id, claims.getString("username"), role));
+        long issuedAtMs = claims.getValue(ISSUED_AT_MS) instanceof Number ms ? ms.longValue()
+          : claims.getLong("iat", 0L) * 1000;
+        return Future.succeededFuture(new VerifiedToken(new Caller(id, claims.getString("username"), role),
+          issuedAtMs, expiry.longValue() * 1000));
       });
+  }
+
+  /** People's roles only in people's tokens, the service role only in service tokens. */
+  private static boolean roleFitsAudience(String role, Object audience) {
+    String expected = Caller.SERVICE.equals(role) ? SERVICE_AUDIENCE : USER_ROLES.contains(role) ? USER_AUDIENCE : null;
+    if (expected == null) {
+      return false;
+    }
+    return expected.equals(audience) || audience instanceof JsonArray list && list.size() == 1 && expected.equals(list.getValue(0));
+  }
+
+  private static ServiceException invalid() {
+    return new ServiceException(ErrorCode.UNAUTHORIZED, "the token is invalid or expired");
   }
 
   static String secretInDataDir(Path dataDir) throws IOException {

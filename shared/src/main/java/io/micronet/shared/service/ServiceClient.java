@@ -5,7 +5,9 @@ import io.micronet.shared.discovery.Failover;
 import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
+import io.micronet.shared.messaging.CallContext;
 import io.micronet.shared.messaging.Envelope;
+import io.micronet.shared.messaging.Replies;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
@@ -16,7 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.ServiceDiscovery;
@@ -25,9 +26,10 @@ import java.util.Set;
 
 /**
  * How a service calls another service's actions: an instance from its own discovery view, through its own
- * breaker for that instance, failing over once where safe ({@link Failover}); the request id and the caller
- * of the request being served travel along. An error the other service answers comes back as the same
- * {@link ServiceException}; only its 5xx answers, timeouts and unreachable instances count against a breaker.
+ * breaker for that instance, failing over once where safe ({@link Failover}). Calls carry this instance's own
+ * service identity ({@link ServiceIdentity}: the callee's internal actions accept nothing else) and the request id
+ * of the request being served. An error the other service answers comes back as the same
+ * {@link ServiceException}; only what {@link Replies} calls an instance failure counts against a breaker.
  */
 public class ServiceClient {
 
@@ -39,12 +41,17 @@ public class ServiceClient {
   private final Failover failover;
   private final long timeoutMs;
   private final long refreshMs;
+  private final ServiceIdentity identity;
   private MembershipWatch membership;
 
-  /** A client of {@code services} (the ones this service calls), with breakers named after {@code caller}. */
+  /**
+   * A client of {@code services} (the ones this service calls), with breakers named after {@code caller}, the
+   * calling instance, whose service token {@code identity} provides.
+   */
   public ServiceClient(Vertx vertx, ServiceDiscovery discovery, MicronetConfig config, MeterRegistry registry, String caller,
-                       Set<String> services) {
+                       Set<String> services, ServiceIdentity identity) {
     this.vertx = vertx;
+    this.identity = identity;
     BreakerPolicy policy = BreakerPolicy.from(config.section("breaker"));
     this.directory = new UpstreamDirectory(vertx, discovery, policy, registry, caller, services);
     this.failover = new Failover(directory);
@@ -70,8 +77,7 @@ public class ServiceClient {
    * @param repeatable the action does nothing twice when received twice, so a failed call may be tried elsewhere
    */
   public Future<Object> request(String service, String action, JsonObject body, ServiceRequest origin, boolean repeatable) {
-    JsonObject envelope = new JsonObject().put(Envelope.PARAMS, new JsonObject()).put(Envelope.QUERY, new JsonObject())
-      .put(Envelope.BODY, body);
+    JsonObject envelope = Envelope.body(new JsonObject(), new JsonObject(), body);
     return failover.<Object>call(service, repeatable, failure -> failure instanceof ServiceException,
         upstream -> origin.remainingMillis(timeoutMs) < MIN_ATTEMPT_MS
           // too little time left to be answered: trying would only fail, and count against a healthy instance
@@ -82,16 +88,8 @@ public class ServiceClient {
 
   /** Per attempt: a retry gets what is left of the caller's time, not a fresh budget. */
   private DeliveryOptions options(String action, ServiceRequest origin) {
-    long budget = origin.remainingMillis(timeoutMs);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(budget).addHeader(Envelope.ACTION, action)
-      .addHeader(Envelope.TIME_BUDGET, Long.toString(budget));
-    if (origin.requestId() != null) {
-      options.addHeader(Envelope.REQUEST_ID, origin.requestId());
-    }
-    if (origin.callerId() != null) {
-      options.addHeader(Envelope.CALLER_ID, origin.callerId()).addHeader(Envelope.CALLER_ROLE, origin.callerRole());
-    }
-    return options;
+    return Envelope.options(action, new CallContext(origin.requestId(), identity.token(), null, null),
+      origin.remainingMillis(timeoutMs));
   }
 
   private Future<Object> attempt(Upstream upstream, JsonObject envelope, DeliveryOptions options) {
@@ -112,11 +110,11 @@ public class ServiceClient {
    * it depends on, or a caller out of time: the instance itself works); its other server errors are failures.
    */
   private static Future<Outcome> answered(Throwable cause) {
-    if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+    if (Replies.isAnswer(cause)) {
+      ReplyException reply = (ReplyException) cause;
       ServiceException error = ServiceException.fromReply(reply.failureCode(), reply.getMessage());
-      int status = error.code().httpStatus();
-      boolean instanceFailed = status >= 500 && status != 503 && status != 504;
-      return instanceFailed ? Future.failedFuture(error) : Future.succeededFuture(new Outcome(null, error));
+      return Replies.instanceFailed(error.code().httpStatus()) ? Future.failedFuture(error)
+        : Future.succeededFuture(new Outcome(null, error));
     }
     return Future.failedFuture(cause);
   }

@@ -5,6 +5,7 @@ import io.micronet.shared.discovery.InstanceRecords;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.discovery.RecordPublisher;
 import io.micronet.shared.messaging.ActionDispatcher;
+import io.micronet.shared.security.TokenVerifier;
 import io.micronet.shared.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,8 +18,9 @@ import java.util.UUID;
 
 /**
  * What every event-bus service instance does the same way: listen on its own address, publish its
- * discovery record (and keep it fresh), and on stop remove the record first, then let the requests
- * already received finish before the resources close. Subclasses only build their actions.
+ * discovery record (and keep it fresh), verify every caller's token ({@link TokenVerifier}, with the cluster's
+ * revocations), and on stop remove the record first, then let the requests already received finish before the
+ * resources close. Subclasses only build their action table ({@link #actions()}: each action with who may run it).
  */
 public abstract class ServiceVerticle extends VerticleBase {
 
@@ -31,11 +33,12 @@ public abstract class ServiceVerticle extends VerticleBase {
   private ActionDispatcher dispatcher;
   private MessageConsumer<Object> consumer;
   private Pool pool;
+  private TokenVerifier verifier;
 
   /** The service name clients and the gateway use: {@code products}, {@code users} … */
   protected abstract String serviceName();
 
-  /** Opens what the service needs (storage, clients) and returns its actions. */
+  /** Opens what the service needs (storage, clients) and returns its actions, built from {@link #actions()}. */
   protected abstract Future<ActionDispatcher> createActions();
 
   /** Closes what {@link #createActions()} opened; called after in-flight requests have drained. */
@@ -51,6 +54,16 @@ public abstract class ServiceVerticle extends VerticleBase {
     return pool;
   }
 
+  /** An empty action table whose callers are verified by this instance. */
+  protected ActionDispatcher actions() {
+    return new ActionDispatcher(serviceName(), verifier);
+  }
+
+  /** The node's token key (signing logins, minting this instance's service token) and the revocations. */
+  protected TokenVerifier verifier() {
+    return verifier;
+  }
+
   @Override
   public Future<?> start() {
     micronetConfig = MicronetConfig.of(config());
@@ -59,7 +72,11 @@ public abstract class ServiceVerticle extends VerticleBase {
     discovery = ServiceDiscovery.create(vertx);
     long republishMs = micronetConfig.section("discovery").getLong("republishSeconds", 10L) * 1000;
     publisher = new RecordPublisher(vertx, discovery, republishMs);
-    return createActions()
+    return TokenVerifier.start(vertx, micronetConfig)
+      .compose(started -> {
+        verifier = started;
+        return createActions();
+      })
       .compose(actions -> {
         dispatcher = actions;
         consumer = vertx.eventBus().consumer(address, actions);
@@ -78,6 +95,7 @@ public abstract class ServiceVerticle extends VerticleBase {
       .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
       .compose(v -> closeResources())
       .compose(v -> pool == null ? Future.succeededFuture() : pool.close())
+      .eventually(() -> verifier == null ? Future.succeededFuture() : verifier.stop())
       .eventually(() -> {
         discovery.close();
         return Future.succeededFuture();

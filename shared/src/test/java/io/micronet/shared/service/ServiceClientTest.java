@@ -5,6 +5,8 @@ import io.micronet.shared.discovery.InstanceRecords;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -103,14 +105,15 @@ class ServiceClientTest {
     MicronetConfig config = MicronetConfig.load(new JsonObject()
       .put("breaker", new JsonObject().put("maxFailures", MAX_FAILURES).put("callTimeoutMs", callTimeoutMs)
         .put("resetTimeoutMs", 60_000)), Map.of());
-    client = new ServiceClient(vertx, discovery, config, null, "test-caller", Set.of("stock"));
+    ServiceIdentity identity = new ServiceIdentity(Tokens.withSecret(vertx, "a-secret-of-enough-length-for-hs256-0123456789"), "caller-1");
+    client = new ServiceClient(vertx, discovery, config, null, "test-caller", Set.of("stock"), identity);
     client.start().await();
   }
 
   /** A request being served whose caller waits {@code budgetMs} from now. */
   private static ServiceRequest origin(long budgetMs) {
-    return new ServiceRequest("place", "req-1", "u-1", "client", null, new JsonObject(), new JsonObject(), null, null,
-      System.currentTimeMillis() + budgetMs);
+    return new ServiceRequest("place", "req-1", new Caller("u-1", "ann", Caller.CLIENT), null, new JsonObject(), new JsonObject(),
+      null, null, System.currentTimeMillis() + budgetMs);
   }
 
   private static ServiceException failure(Future<Object> call) {
