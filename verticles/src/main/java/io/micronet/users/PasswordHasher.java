@@ -88,9 +88,11 @@ final class PasswordHasher {
 
   private <T> Future<T> submit(Callable<T> job, long budgetMillis) {
     int ahead = queued.getAndIncrement();
-    // the jobs ahead run `threads` at a time: this one starts after about ahead / threads of them
+    // the jobs ahead run `threads` at a time: this one starts after about ahead / threads of them. One that
+    // would start at once always runs (so a stale, high estimate is corrected by the next job, never kept)
+    boolean waits = ahead >= threads;
     double expectedStartMillis = (ahead / threads) * jobMillis;
-    if (ahead >= queueLimit || budgetMillis > 0 && expectedStartMillis + jobMillis > budgetMillis) {
+    if (ahead >= queueLimit || waits && budgetMillis > 0 && expectedStartMillis + jobMillis > budgetMillis) {
       queued.decrementAndGet();
       return Future.failedFuture(tooBusy());
     }
