@@ -13,8 +13,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -254,7 +252,10 @@ final class GatewayRoutes {
     return query;
   }
 
-  /** The JSON body, or null when there is none; 415 for another media type, 400 for malformed JSON. */
+  /**
+   * The JSON body, or null when there is none; 415 for another media type, 400 for malformed JSON, 422 for a
+   * number outside the strict grammar ({@link JsonBodies}).
+   */
   private static Object jsonBody(RoutingContext ctx) {
     Buffer buffer = ctx.body().buffer();
     if (buffer == null || buffer.length() == 0) {
@@ -264,11 +265,7 @@ final class GatewayRoutes {
     if (type != null && !type.toLowerCase().contains("json")) {
       throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
     }
-    try {
-      return Json.decodeValue(buffer);
-    } catch (DecodeException e) {
-      throw new ServiceException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON");
-    }
+    return JsonBodies.decode(buffer);
   }
 
   private static void write(RoutingContext ctx, UpstreamReply reply) {
@@ -277,8 +274,9 @@ final class GatewayRoutes {
       return;
     }
     ctx.response().setStatusCode(reply.status());
-    if (reply.status() == 429) {
-      ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds(reply)));
+    Long retryAfter = reply.status() >= 400 ? retryAfterSeconds(reply) : null;
+    if (reply.status() == 429 || retryAfter != null) {
+      ctx.response().putHeader("Retry-After", Long.toString(retryAfter == null ? 1 : retryAfter));
     }
     if (reply.status() == 204) {
       ctx.response().end();
@@ -287,14 +285,17 @@ final class GatewayRoutes {
     }
   }
 
-  /** A service that limits a caller names the wait in {@code error.details.retryAfterSeconds}; 1 s otherwise. */
-  private static long retryAfterSeconds(UpstreamReply reply) {
+  /**
+   * The wait a service names in {@code error.details.retryAfterSeconds} (a 429, or a 503 from a full queue), at
+   * least 1 s; null when it names none.
+   */
+  private static Long retryAfterSeconds(UpstreamReply reply) {
     try {
       JsonObject details = new JsonObject(reply.body()).getJsonObject("error").getJsonObject("details");
       Long seconds = details == null ? null : details.getLong("retryAfterSeconds");
-      return seconds == null || seconds < 1 ? 1 : seconds;
+      return seconds == null ? null : Math.max(1, seconds);
     } catch (RuntimeException e) {
-      return 1;
+      return null;
     }
   }
 

@@ -3,6 +3,7 @@ package io.micronet.products;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.validation.Inputs;
+import io.micronet.shared.validation.Numbers;
 import io.micronet.shared.validation.PageParams;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +16,6 @@ import java.util.Map;
  */
 record ProductQuery(String text, String category, Long minPriceCents, Long maxPriceCents, Boolean inStock,
                     Sort sort, int page, int size) {
-
 
   /** The sort keys of the contract, each bound to a fixed column (never caller text in SQL). */
   enum Sort {
@@ -103,24 +103,18 @@ record ProductQuery(String text, String category, Long minPriceCents, Long maxPr
     return value.strip();
   }
 
+  /** A price bound in the strict grammar ({@link Numbers}: no exponent, at most two decimals), in cents. */
   private static Long priceParam(ServiceRequest request, String name, JsonObject errors) {
     String value = request.queryParam(name);
     if (value == null || value.isBlank()) {
       return null;
     }
-    try {
-      BigDecimal price = new BigDecimal(value.strip());
-      if (price.signum() < 0 || price.compareTo(BigDecimal.valueOf(ProductValidator.PRICE_MAX_CENTS, 2)) > 0) {
-        errors.put(name, "must be a price from 0 to 9999999.99");
-        return null;
-      }
-      // a bound with more decimals still filters correctly once rounded towards the inside of the range
-      return price.movePointRight(2).setScale(0, name.startsWith("min") ? java.math.RoundingMode.CEILING
-        : java.math.RoundingMode.FLOOR).longValueExact();
-    } catch (NumberFormatException | ArithmeticException e) {
-      errors.put(name, "must be a number");
+    BigDecimal price = Numbers.decimal(value, 2);
+    if (price == null || price.signum() < 0 || price.compareTo(BigDecimal.valueOf(ProductValidator.PRICE_MAX_CENTS, 2)) > 0) {
+      errors.put(name, "must be a price from 0 to 9999999.99 with at most two decimals, without exponent");
       return null;
     }
+    return price.movePointRight(2).longValueExact();
   }
 
   private static Boolean booleanParam(ServiceRequest request, String name, JsonObject errors) {

@@ -2,6 +2,7 @@ package io.micronet.products;
 
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.validation.Inputs;
+import io.micronet.shared.validation.Numbers;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -66,20 +67,18 @@ final class ProductValidator {
       }
     }
     Object value = body.getValue("delta");
-    Integer delta = null;
+    Long delta = value == null ? null : Numbers.whole(value);
     if (value == null) {
       errors.put("delta", "is required");
-    } else if (!isWholeNumber(value) || Math.abs(((Number) value).doubleValue()) > STOCK_MAX) {
+    } else if (delta == null || Math.abs(delta) > STOCK_MAX) {
       errors.put("delta", "must be a whole number between -" + STOCK_MAX + " and " + STOCK_MAX);
-    } else if (((Number) value).intValue() == 0) {
+    } else if (delta == 0) {
       errors.put("delta", "must not be 0");
-    } else {
-      delta = ((Number) value).intValue();
     }
     if (!errors.isEmpty()) {
       throw ServiceException.invalid(errors);
     }
-    return delta;
+    return delta.intValue();
   }
 
   private static ProductFields read(JsonObject body, JsonObject errors) {
@@ -120,25 +119,26 @@ final class ProductValidator {
     return value;
   }
 
+  /** A price: a number in the strict grammar ({@link Numbers}), checked for size before any arithmetic. */
   private static Long price(JsonObject body, JsonObject errors) {
     if (!body.containsKey("price")) {
       return null;
     }
     Object value = body.getValue("price");
-    if (!(value instanceof Number number)) {
+    if (!(value instanceof Number)) {
       errors.put("price", "must be a number");
       return null;
     }
-    BigDecimal decimal = decimal(number);
+    BigDecimal decimal = Numbers.decimal(value);
     if (decimal == null) {
-      errors.put("price", "must be a finite number");
+      errors.put("price", "must be " + Numbers.grammar());
       return null;
     }
     if (decimal.signum() < 0) {
       errors.put("price", "must be 0 or more");
       return null;
     }
-    if (decimal.stripTrailingZeros().scale() > 2) {
+    if (decimal.scale() > 2) {
       errors.put("price", "must have at most two decimals");
       return null;
     }
@@ -154,32 +154,11 @@ final class ProductValidator {
     if (!body.containsKey("stock")) {
       return null;
     }
-    Object value = body.getValue("stock");
-    if (!isWholeNumber(value) || ((Number) value).doubleValue() < 0 || ((Number) value).doubleValue() > STOCK_MAX) {
+    Long stock = Numbers.whole(body.getValue("stock"));
+    if (stock == null || stock < 0 || stock > STOCK_MAX) {
       errors.put("stock", "must be a whole number from 0 to " + STOCK_MAX);
       return null;
     }
-    return ((Number) value).intValue();
-  }
-
-  private static boolean isWholeNumber(Object value) {
-    if (!(value instanceof Number number)) {
-      return false;
-    }
-    BigDecimal decimal = decimal(number);
-    try {
-      return decimal != null && decimal.longValueExact() == decimal.longValue();
-    } catch (ArithmeticException e) {
-      return false;
-    }
-  }
-
-  /** The exact decimal value of a JSON number; null for values JSON parsers may produce but we refuse (infinity). */
-  static BigDecimal decimal(Number number) {
-    try {
-      return new BigDecimal(number.toString());
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return stock.intValue();
   }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The accounts' rules: registration, login (slow hash off the event loop, one answer for every failure,
@@ -23,6 +24,9 @@ import java.util.UUID;
  * Deleting a user, or changing its password or role, revokes the tokens it was issued before.
  */
 class UserService {
+
+  /** Time kept, after a hash, for the write that follows it within the caller's budget. */
+  static final long WRITE_MARGIN_MS = 250;
 
   private final UserRepository repository;
   private final IdempotentWrites writes;
@@ -58,22 +62,9 @@ class UserService {
 
   Future<ServiceResponse> login(ServiceRequest request) {
     Credentials credentials = UserValidator.forLogin(request.bodyObject());
-    long wait = throttle.retryAfterSeconds(credentials.username(), request.clientAddress());
-    if (wait > 0) {
-      return Future.failedFuture(new ServiceException(ErrorCode.RATE_LIMITED, "too many failed logins; retry in " + wait + " s",
-        new JsonObject().put("retryAfterSeconds", wait)));
-    }
-    return repository.findByUsername(credentials.username())
-      .compose(found -> hasher.verify(credentials.password(), found.map(User::passwordHash).orElse(null))
-        .map(matches -> matches ? found : Optional.<User>empty()))
-      .map(user -> {
-        if (user.isEmpty()) {
-          throttle.failed(credentials.username(), request.clientAddress());
-          throw new ServiceException(ErrorCode.UNAUTHORIZED, "wrong username or password");
-        }
-        throttle.succeeded(credentials.username());
-        return ServiceResponse.ok(loginAnswer(user.get()));
-      });
+    return authenticate(request, credentials.username(), credentials.password(), () -> repository.findByUsername(credentials.username()))
+      .map(user -> ServiceResponse.ok(loginAnswer(user.orElseThrow(
+        () -> new ServiceException(ErrorCode.UNAUTHORIZED, "wrong username or password")))));
   }
 
   Future<ServiceResponse> me(ServiceRequest request) {
@@ -91,19 +82,40 @@ class UserService {
     return repository.list(UserQuery.from(request)).map(page -> ServiceResponse.ok(page.toJson(User::toJson)));
   }
 
+  /**
+   * Changes the given fields. A user changing its own password must also send the current one
+   * ({@code currentPassword}; missing or wrong: 403, and a wrong one counts as a failed login); a manager
+   * changing another account's password does not.
+   */
   Future<ServiceResponse> update(ServiceRequest request) {
     String id = Inputs.idParam(request, "user");
     requireSelfOrManager(request, id);
     UserFields fields = UserValidator.forUpdate(request.bodyObject());
-    if (fields.role() != null && id.equals(request.callerId())) {
+    boolean self = id.equals(request.callerId());
+    if (fields.role() != null && self) {
       throw new ServiceException(ErrorCode.FORBIDDEN, "you cannot change your own role");
     }
-    Future<String> passwordHash = fields.password() == null ? Future.succeededFuture() : hasher.hash(fields.password());
-    Future<ServiceResponse> updated = passwordHash.compose(hash -> writes.run(request, withoutPassword(request), conn ->
-      repository.update(conn, id, fields, hash, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()))));
-    // a new password or role ends the tokens issued before it, on every node
-    boolean revokes = fields.password() != null || fields.role() != null;
-    return revokes ? updated.compose(response -> revokeTokens(id).map(response)) : updated;
+    if (fields.currentPassword() != null && !self) {
+      throw ServiceException.invalid(new JsonObject().put("currentPassword", "is only for changing your own password"));
+    }
+    if (fields.password() != null && self && fields.currentPassword() == null) {
+      throw new ServiceException(ErrorCode.FORBIDDEN, "to change your own password, send your current one as currentPassword");
+    }
+    Future<Void> allowed = fields.password() == null || !self ? Future.succeededFuture() : repository.find(id)
+      .compose(found -> authenticate(request, orNotFound(found, id).username(), fields.currentPassword(), () -> Future.succeededFuture(found)))
+      .map(user -> {
+        if (user.isEmpty()) {
+          throw new ServiceException(ErrorCode.FORBIDDEN, "currentPassword is not your current password");
+        }
+        return null;
+      });
+    return allowed
+      .compose(v -> fields.password() == null ? Future.<String>succeededFuture() : hasher.hash(fields.password(), hashBudget(request)))
+      .compose(hash -> writes.run(request, withoutPasswords(request), conn ->
+        repository.update(conn, id, fields, hash, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()))))
+      // a new password or role ends the tokens issued before it, on every node
+      .compose(response -> fields.password() != null || fields.role() != null ? revokeTokens(id).map(response)
+        : Future.succeededFuture(response));
   }
 
   Future<ServiceResponse> delete(ServiceRequest request) {
@@ -131,17 +143,52 @@ class UserService {
   /** The slow hash first, outside any transaction; then the keyed insert. */
   private Future<ServiceResponse> insert(ServiceRequest request, UserFields fields, String role) {
     long now = clock.millis();
-    return hasher.hash(fields.password())
-      .compose(hash -> writes.run(request, withoutPassword(request), conn -> repository.insert(conn, new User(
+    return hasher.hash(fields.password(), hashBudget(request))
+      .compose(hash -> writes.run(request, withoutPasswords(request), conn -> repository.insert(conn, new User(
           UUID.randomUUID().toString(), fields.username(), fields.email(), fields.name() == null ? "" : fields.name(),
           role, hash, now, now))
         .map(user -> ServiceResponse.created(user.toJson()))));
   }
 
-  /** What tells two keyed requests apart, minus the password: no hash of it is kept with the key. */
-  private static JsonObject withoutPassword(ServiceRequest request) {
+  /**
+   * The account {@code lookup} finds if {@code password} is its password, else empty (no such account costs the
+   * same hashing time), as a login attempt of {@code username} from the request's address: 429 when that address
+   * must wait (before any lookup), and counted as a failure before the hash is computed — given back when the
+   * password matches, or when the check never ran (hasher busy, database failed).
+   */
+  private Future<Optional<User>> authenticate(ServiceRequest request, String username, String password,
+                                              Supplier<Future<Optional<User>>> lookup) {
+    long wait = throttle.retryAfterSeconds(username, request.clientAddress());
+    if (wait > 0) {
+      return Future.failedFuture(new ServiceException(ErrorCode.RATE_LIMITED, "too many failed logins; retry in " + wait + " s",
+        new JsonObject().put("retryAfterSeconds", wait)));
+    }
+    LoginThrottle.Attempt attempt = throttle.reserve(username, request.clientAddress());
+    return lookup.get()
+      .compose(found -> hasher.verify(password, found.map(User::passwordHash).orElse(null), hashBudget(request))
+        .map(matches -> matches ? found : Optional.<User>empty()))
+      .onSuccess(user -> {
+        if (user.isPresent()) {
+          throttle.succeeded(attempt);
+        }
+      })
+      .onFailure(e -> throttle.giveBack(attempt));
+  }
+
+  /**
+   * How long a hash may take to start and finish for this request: the caller's remaining time less a margin
+   * for the write after it (0 = no limit, for a caller that set no deadline).
+   */
+  private static long hashBudget(ServiceRequest request) {
+    long remaining = request.remainingMillis(Long.MAX_VALUE);
+    return remaining == Long.MAX_VALUE ? 0 : Math.max(1, remaining - WRITE_MARGIN_MS);
+  }
+
+  /** What tells two keyed requests apart, minus the passwords: no hash of them is kept with the key. */
+  private static JsonObject withoutPasswords(ServiceRequest request) {
     JsonObject body = request.bodyObject().copy();
     body.remove("password");
+    body.remove("currentPassword");
     return body;
   }
 

@@ -27,6 +27,8 @@ final class UserValidator {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final List<String> REGISTER_FIELDS = List.of("username", "email", "password", "name");
   private static final List<String> ALL_FIELDS = List.of("username", "email", "password", "name", "role");
+  private static final String CURRENT_PASSWORD = "currentPassword";
+  private static final List<String> UPDATE_FIELDS = List.of("username", "email", "password", "name", "role", CURRENT_PASSWORD);
 
   private UserValidator() {
   }
@@ -41,14 +43,21 @@ final class UserValidator {
     return forNew(body, ALL_FIELDS);
   }
 
-  /** The fields a caller wants to change; absent fields stay as they are. */
+  /**
+   * The fields a caller wants to change; absent fields stay as they are. {@code currentPassword} is allowed only
+   * alongside {@code password} (whether it is needed and right is the service's question).
+   */
   static UserFields forUpdate(JsonObject body) {
     JsonObject errors = new JsonObject();
-    UserFields fields = read(body, ALL_FIELDS, errors);
+    UserFields fields = read(body, UPDATE_FIELDS, errors);
+    String current = password(body, CURRENT_PASSWORD, 1, errors);
+    if (body.getValue(CURRENT_PASSWORD) != null && body.getValue("password") == null) {
+      errors.put(CURRENT_PASSWORD, "is allowed only alongside password");
+    }
     if (errors.isEmpty() && fields.isEmpty()) {
       errors.put("body", "give at least one of: " + String.join(", ", ALL_FIELDS));
     }
-    return orInvalid(fields, errors);
+    return orInvalid(new UserFields(fields.username(), fields.email(), fields.name(), fields.password(), fields.role(), current), errors);
   }
 
   /** A login body: two non-empty strings; whether they are right is checked against the account. */
@@ -56,7 +65,7 @@ final class UserValidator {
     JsonObject errors = new JsonObject();
     unknownFields(body, List.of("username", "password"), errors);
     String username = text(body, "username", 1, USERNAME_MAX, errors);
-    String password = password(body, 1, errors);
+    String password = password(body, "password", 1, errors);
     requireGiven(body, errors, "username", "password");
     if (!errors.isEmpty()) {
       throw ServiceException.invalid(errors);
@@ -84,7 +93,7 @@ final class UserValidator {
       email = null;
     }
     String name = text(body, "name", 0, NAME_MAX, errors);
-    String password = password(body, PASSWORD_MIN, errors);
+    String password = password(body, "password", PASSWORD_MIN, errors);
     String role = text(body, "role", 1, 16, errors);
     if (role != null && !ROLES.contains(role)) {
       errors.put("role", "must be manager or client");
@@ -136,20 +145,20 @@ final class UserValidator {
     return value;
   }
 
-  private static String password(JsonObject body, int min, JsonObject errors) {
-    if (body.getValue("password") == null) {
+  private static String password(JsonObject body, String key, int min, JsonObject errors) {
+    if (body.getValue(key) == null) {
       return null;
     }
-    if (!(body.getValue("password") instanceof String value)) {
-      errors.put("password", "must be a string");
+    if (!(body.getValue(key) instanceof String value)) {
+      errors.put(key, "must be a string");
       return null;
     }
     if (value.length() < min || value.length() > PASSWORD_MAX) {
-      errors.put("password", "must be " + min + " to " + PASSWORD_MAX + " characters");
+      errors.put(key, "must be " + min + " to " + PASSWORD_MAX + " characters");
       return null;
     }
     if (!Inputs.wellFormed(value)) {
-      errors.put("password", "must be valid Unicode text");
+      errors.put(key, "must be valid Unicode text");
       return null;
     }
     return value;

@@ -34,6 +34,7 @@ public class UsersVerticle extends ServiceVerticle {
 
   private UsersGrpcService grpcService;
   private HttpServer grpcServer;
+  private PasswordHasher hasher;
 
   @Override
   protected String serviceName() {
@@ -44,12 +45,14 @@ public class UsersVerticle extends ServiceVerticle {
   protected Future<ActionDispatcher> createActions() {
     Pool pool = pool();
     UserRepository repository = new UserRepository(pool);
-    PasswordHasher hasher = new PasswordHasher(vertx);
-    ManagerAccount manager = new ManagerAccount(repository, hasher, Clock.systemUTC());
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
+    hasher = new PasswordHasher(vertx, settings.getInteger("hashingThreads", PasswordHasher.DEFAULT_THREADS),
+      settings.getInteger("hashingQueue", PasswordHasher.DEFAULT_QUEUE));
+    ManagerAccount manager = new ManagerAccount(repository, hasher, Clock.systemUTC());
     LoginThrottle throttle = new LoginThrottle(settings.getInteger("loginFailuresPerUser", 5),
       settings.getInteger("loginFailuresPerAddress", 50),
-      Duration.ofSeconds(settings.getLong("loginFailureWindowSeconds", 900L)), Clock.systemUTC());
+      Duration.ofSeconds(settings.getLong("loginFailureWindowSeconds", 900L)),
+      Duration.ofSeconds(settings.getLong("loginMaxDelaySeconds", 900L)), Clock.systemUTC());
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
     return repository.migrate(vertx)
       .compose(v -> writes.migrate(vertx))
@@ -93,5 +96,11 @@ public class UsersVerticle extends ServiceVerticle {
     Future<Void> grpcClosed = grpcServer == null ? Future.succeededFuture()
       : grpcServer.shutdown(micronetConfig.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
     return grpcClosed.eventually(super::stop);
+  }
+
+  /** After the drain: this instance's hold on the hashing executor. */
+  @Override
+  protected Future<?> closeResources() {
+    return hasher == null ? Future.succeededFuture() : hasher.close();
   }
 }

@@ -127,6 +127,30 @@ class UsersAllInOneTest {
     assertEquals("client", renamed.bodyAsJsonObject().getString("role"));
   }
 
+  @Test
+  void changingOnesOwnPasswordNeedsTheCurrentOne() {
+    String username = unique("vic");
+    String token = registerAndLogin(username, "vic-password-1");
+    String ownId = app.call(GET, "/api/users/me").bearer(token).send().bodyAsJsonObject().getString("id");
+    JsonObject change = new JsonObject().put("password", "vic-password-2");
+    JsonObject missing = assertError(app.call(PUT, "/api/users/" + ownId).bearer(token).json(change).send(), 403, "FORBIDDEN");
+    assertTrue(missing.getString("message").contains("currentPassword"), missing.encode());
+    assertError(app.call(PUT, "/api/users/" + ownId).bearer(token).json(change.copy().put("currentPassword", "not-it")).send(),
+      403, "FORBIDDEN");
+    HttpResponse<Buffer> changed = app.call(PUT, "/api/users/" + ownId).bearer(token)
+      .json(change.copy().put("currentPassword", "vic-password-1")).send();
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertFalse(changed.bodyAsString().contains("vic-password"), "no password comes back");
+    login(username, "vic-password-2");
+    assertError(login(username, "vic-password-1", 401), 401, "UNAUTHORIZED");
+
+    // a manager sets it without knowing it
+    String manager = login("manager", AllInOne.ADMIN_PASSWORD).getString("token");
+    HttpResponse<Buffer> reset = app.call(PUT, "/api/users/" + ownId).bearer(manager).json(new JsonObject().put("password", "vic-password-3")).send();
+    assertEquals(200, reset.statusCode(), reset.bodyAsString());
+    login(username, "vic-password-3");
+  }
+
   /** On an all-in-one of its own: the limit also counts per client address, and every test here comes from loopback. */
   @Test
   void failedLoginsAreLimitedWithRetryAfter(@TempDir Path ownDataDir) {
@@ -182,6 +206,14 @@ class UsersAllInOneTest {
     cases.add(new Case("users: PUT with no field", PUT, "/api/users/{me}", "{}", 422, "VALIDATION_FAILED"));
     cases.add(new Case("users: PUT with a wrong type", PUT, "/api/users/{me}", "{\"email\":false}", 422, "VALIDATION_FAILED"));
     cases.add(new Case("users: PUT malformed", PUT, "/api/users/{me}", "{", 400, "BAD_REQUEST"));
+    cases.add(new Case("users: currentPassword without password", PUT, "/api/users/{me}", "{\"currentPassword\":\"x\"}",
+      422, "VALIDATION_FAILED"));
+    cases.add(new Case("users: currentPassword is a number", PUT, "/api/users/{me}",
+      "{\"password\":\"new-password\",\"currentPassword\":12345678}", 422, "VALIDATION_FAILED"));
+    cases.add(new Case("users: own password without currentPassword", PUT, "/api/users/{me}", "{\"password\":\"new-password\"}",
+      403, "FORBIDDEN"));
+    cases.add(new Case("users: list page=1e3", GET, "/api/users?page=1e3", null, 422, "VALIDATION_FAILED"));
+    cases.add(new Case("users: list beyond the first 10,000 rows", GET, "/api/users?page=100&size=100", null, 422, "VALIDATION_FAILED"));
     cases.add(new Case("users: PUT unknown id", PUT, "/api/users/no-such-user", "{\"name\":\"x\"}", 404, "NOT_FOUND"));
     cases.add(new Case("users: GET unknown id", GET, "/api/users/no-such-user", null, 404, "NOT_FOUND"));
     cases.add(new Case("users: DELETE unknown id", DELETE, "/api/users/no-such-user", null, 404, "NOT_FOUND"));

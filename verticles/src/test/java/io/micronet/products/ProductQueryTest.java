@@ -7,7 +7,9 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,6 +55,27 @@ class ProductQueryTest {
       new JsonObject().put("minPrice", "10").put("maxPrice", "5")))).code());
     assertEquals(ErrorCode.VALIDATION_FAILED, assertThrows(ServiceException.class, () -> ProductQuery.from(request(
       new JsonObject().put("size", "0")))).code());
+  }
+
+  @Test
+  void numbersOutsideTheStrictGrammarAreRefusedBeforeAnyArithmetic() {
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("minPrice", "1e-30000000");
+    bad.put("maxPrice", "1E5");
+    bad.put("page", "1e3");
+    bad.put("size", "0x10");
+    for (String[] pair : new String[][] {{"minPrice", "9999999999999999999999"}, {"maxPrice", "1.005"}, {"minPrice", "+1"},
+      {"maxPrice", "Infinity"}, {"minPrice", " 1"}, {"page", "2.0"}, {"size", "1e1"}, {"page", "500"}}) {
+      ServiceException e = assertThrows(ServiceException.class, () -> ProductQuery.from(request(new JsonObject().put(pair[0], pair[1]))),
+        pair[0] + "=" + pair[1]);
+      assertEquals(Set.of(pair[0]), ((JsonObject) e.details()).fieldNames(), pair[0] + "=" + pair[1]);
+    }
+    JsonObject allBad = new JsonObject();
+    bad.forEach(allBad::put);
+    ServiceException all = assertThrows(ServiceException.class, () -> ProductQuery.from(request(allBad)));
+    assertEquals(bad.keySet(), ((JsonObject) all.details()).fieldNames());
+    assertEquals(1L, ProductQuery.from(request(new JsonObject().put("minPrice", "0.01"))).minPriceCents());
+    assertEquals(999_999_999L, ProductQuery.from(request(new JsonObject().put("maxPrice", "9999999.99"))).maxPriceCents());
   }
 
   private static ServiceRequest request(JsonObject query) {

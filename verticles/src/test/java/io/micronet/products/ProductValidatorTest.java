@@ -5,6 +5,9 @@ import io.micronet.shared.messaging.ServiceException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,6 +49,25 @@ class ProductValidatorTest {
     assertInvalid("{\"name\":\"x\",\"category\":\"c\",\"price\":1,\"stock\":1.5}", "stock");
     assertInvalid("{\"name\":\"" + "n".repeat(201) + "\",\"category\":\"c\",\"price\":1}", "name");
     assertInvalid("{\"name\":\"bad\\u0000name\",\"category\":\"c\",\"price\":1}", "name");
+  }
+
+  @Test
+  void decodedNumbersOfAnySizeAreRefusedBeforeAnyArithmetic() {
+    // what a sender on the bus could put in a body: decoded numbers of every kind, checked for size first
+    for (Object price : new Object[] {new BigDecimal("1e-30000000"), new BigDecimal("1e400"), new BigDecimal("1e30000000"),
+      new BigInteger("123456789012345678901234567890"), Double.NaN, Double.NEGATIVE_INFINITY, 1e-300}) {
+      JsonObject body = new JsonObject().put("name", "x").put("category", "c").put("price", price);
+      ServiceException e = assertThrows(ServiceException.class, () -> ProductValidator.forCreate(body), price.getClass().getSimpleName());
+      assertTrue(((JsonObject) e.details()).containsKey("price"));
+    }
+    for (Object stock : new Object[] {new BigDecimal("1e-30000000"), new BigInteger("123456789012345678901234567890"), 1e300}) {
+      assertThrows(ServiceException.class, () -> ProductValidator.forCreate(new JsonObject().put("name", "x").put("category", "c")
+        .put("price", 1).put("stock", stock)));
+      assertThrows(ServiceException.class, () -> ProductValidator.delta(new JsonObject().put("delta", stock)));
+    }
+    assertEquals(1999L, ProductValidator.forCreate(new JsonObject().put("name", "x").put("category", "c")
+      .put("price", new BigDecimal("19.990"))).priceCents());
+    assertEquals(7, ProductValidator.delta(new JsonObject().put("delta", new BigDecimal("7.00"))));
   }
 
   @Test

@@ -61,8 +61,8 @@ class UserServiceTest {
     hasher = new PasswordHasher(vertx);
     tokens = Tokens.withSecret(vertx, SECRET);
     revocations = new Revocations(vertx, TTL * 1000);
-    service = new UserService(repository, writes, hasher, tokens, TTL, new LoginThrottle(5, 20, Duration.ofMinutes(15), clock), clock,
-      revocations);
+    service = new UserService(repository, writes, hasher, tokens, TTL, new LoginThrottle(5, 20, Duration.ofMinutes(15), Duration.ofMinutes(15), clock),
+      clock, revocations);
   }
 
   @Test
@@ -141,7 +141,7 @@ class UserServiceTest {
     String frank = register("frank", "frank-pass-1");
     String grace = register("grace", "grace-pass-1");
     ServiceResponse renamed = service.update(as(frank, Caller.CLIENT, "update", frank,
-      new JsonObject().put("name", "Frank F.").put("password", "frank-pass-2"))).await();
+      new JsonObject().put("name", "Frank F.").put("password", "frank-pass-2").put("currentPassword", "frank-pass-1"))).await();
     assertEquals("Frank F.", ((JsonObject) renamed.body()).getString("name"));
     login("frank", "frank-pass-2");
     assertCode(ErrorCode.UNAUTHORIZED, () -> login("frank", "frank-pass-1"));
@@ -188,18 +188,33 @@ class UserServiceTest {
   }
 
   @Test
-  void failedLoginsAreLimitedPerUsernameAndPerAddress() {
+  void fiveFailedLoginsFromOneAddressDoNotLockTheUserOutFromAnother() {
     register("henry", "henry-pass-1");
     for (int i = 0; i < 5; i++) {
       assertCode(ErrorCode.UNAUTHORIZED, () -> login("henry", "wrong-password"));
     }
     ServiceException limited = assertCode(ErrorCode.RATE_LIMITED, () -> login("henry", "henry-pass-1"));
-    assertTrue(((JsonObject) limited.details()).getLong("retryAfterSeconds") > 0);
-    // per username: another address is refused too
-    assertCode(ErrorCode.RATE_LIMITED, () -> service.login(loginRequest("henry", "henry-pass-1", "10.9.9.9")).await());
+    assertEquals(1L, ((JsonObject) limited.details()).getLong("retryAfterSeconds"));
+    // the lock is per username and address: henry, elsewhere, is not locked out by whoever guessed here
+    service.login(loginRequest("henry", "henry-pass-1", "10.9.9.9")).await();
 
-    clock.advance(Duration.ofMinutes(16));
+    // here, each further failure doubles the wait
+    clock.advance(Duration.ofSeconds(1));
+    assertCode(ErrorCode.UNAUTHORIZED, () -> login("henry", "wrong-password"));
+    assertEquals(2L, ((JsonObject) assertCode(ErrorCode.RATE_LIMITED, () -> login("henry", "henry-pass-1")).details())
+      .getLong("retryAfterSeconds"));
+    clock.advance(Duration.ofSeconds(2));
+    assertCode(ErrorCode.UNAUTHORIZED, () -> login("henry", "wrong-password"));
+    assertEquals(4L, ((JsonObject) assertCode(ErrorCode.RATE_LIMITED, () -> login("henry", "henry-pass-1")).details())
+      .getLong("retryAfterSeconds"));
+    clock.advance(Duration.ofSeconds(4));
     login("henry", "henry-pass-1");
+    // a right password clears the pair: five free failures again
+    for (int i = 0; i < 5; i++) {
+      assertCode(ErrorCode.UNAUTHORIZED, () -> login("henry", "wrong-password"));
+    }
+    assertCode(ErrorCode.RATE_LIMITED, () -> login("henry", "henry-pass-1"));
+    clock.advance(Duration.ofMinutes(16));
 
     // per address: a few failures from one address (colleagues' typos) lock nobody else out
     for (int i = 0; i < 5; i++) {
@@ -207,13 +222,64 @@ class UserServiceTest {
       assertCode(ErrorCode.UNAUTHORIZED, () -> login(name, "wrong-password"));
     }
     login("henry", "henry-pass-1");
-    // but twenty different names from one address, and that address is refused for any name
+    // but twenty failures from one address, and that address is refused for any name; others are not
     for (int i = 5; i < 20; i++) {
       String name = "ghost" + i;
       assertCode(ErrorCode.UNAUTHORIZED, () -> login(name, "wrong-password"));
     }
     assertCode(ErrorCode.RATE_LIMITED, () -> login("henry", "henry-pass-1"));
     service.login(loginRequest("henry", "henry-pass-1", "10.1.1.1")).await();
+  }
+
+  @Test
+  void guessesSentAtOnceAreCountedBeforeTheyAreHashed() {
+    register("ivy", "ivy-pass-1");
+    List<Future<ServiceResponse>> guesses = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      guesses.add(service.login(loginRequest("ivy", "guess-" + i, "10.6.6.6")));
+    }
+    Future.join(guesses).transform(ar -> Future.succeededFuture()).await();
+    long tried = guesses.stream().filter(g -> g.cause() instanceof ServiceException e && e.code() == ErrorCode.UNAUTHORIZED).count();
+    long refused = guesses.stream().filter(g -> g.cause() instanceof ServiceException e && e.code() == ErrorCode.RATE_LIMITED).count();
+    assertEquals(5, tried, "only the free failures were hashed");
+    assertEquals(7, refused);
+  }
+
+  @Test
+  void changingOnesOwnPasswordNeedsTheCurrentOneAndWrongOnesCountAsFailedLogins() {
+    String jill = register("jill", "jill-pass-1");
+    String kurt = register("kurt", "kurt-pass-1");
+    JsonObject newPassword = new JsonObject().put("password", "jill-pass-2");
+    ServiceException missing = assertCode(ErrorCode.FORBIDDEN, () -> service.update(as(jill, Caller.CLIENT, "update", jill, newPassword)).await());
+    assertTrue(missing.getMessage().contains("currentPassword"), missing.getMessage());
+    assertCode(ErrorCode.FORBIDDEN, () -> service.update(as(jill, Caller.CLIENT, "update", jill,
+      newPassword.copy().put("currentPassword", "not-it"))).await());
+    assertCode(ErrorCode.VALIDATION_FAILED, () -> service.update(as(jill, Caller.CLIENT, "update", jill,
+      new JsonObject().put("name", "J").put("currentPassword", "jill-pass-1"))).await());
+    login("jill", "jill-pass-1");
+
+    // five wrong ones in a row from this address (the login above cleared the first two): it must now wait, for login too
+    for (int i = 0; i < 5; i++) {
+      assertCode(ErrorCode.FORBIDDEN, () -> service.update(as(jill, Caller.CLIENT, "update", jill,
+        newPassword.copy().put("currentPassword", "not-it"))).await());
+    }
+    assertCode(ErrorCode.RATE_LIMITED, () -> service.update(as(jill, Caller.CLIENT, "update", jill,
+      newPassword.copy().put("currentPassword", "jill-pass-1"))).await());
+    assertCode(ErrorCode.RATE_LIMITED, () -> login("jill", "jill-pass-1"));
+    clock.advance(Duration.ofSeconds(1));
+    service.update(as(jill, Caller.CLIENT, "update", jill, newPassword.copy().put("currentPassword", "jill-pass-1"))).await();
+    login("jill", "jill-pass-2");
+    assertCode(ErrorCode.UNAUTHORIZED, () -> login("jill", "jill-pass-1"));
+
+    // a manager sets another account's password without knowing it, and may not pretend to
+    String boss = register("boss", "boss-pass-1");
+    service.update(as(boss, Caller.MANAGER, "update", kurt, new JsonObject().put("password", "kurt-pass-2"))).await();
+    login("kurt", "kurt-pass-2");
+    assertCode(ErrorCode.VALIDATION_FAILED, () -> service.update(as(boss, Caller.MANAGER, "update", kurt,
+      new JsonObject().put("password", "kurt-pass-3").put("currentPassword", "kurt-pass-2"))).await());
+    // its own, like anyone's own, needs the current one
+    assertCode(ErrorCode.FORBIDDEN, () -> service.update(as(boss, Caller.MANAGER, "update", boss,
+      new JsonObject().put("password", "boss-pass-2"))).await());
   }
 
   @Test

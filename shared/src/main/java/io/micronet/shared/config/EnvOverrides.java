@@ -41,6 +41,8 @@ public final class EnvOverrides {
     new Binding("MICRONET_BREAKER_TIMEOUT_MS", "breaker.callTimeoutMs", Kind.INT),
     new Binding("MICRONET_BREAKER_RESET_MS", "breaker.resetTimeoutMs", Kind.INT),
     new Binding("MICRONET_USERS_INSTANCES", "services.users.instances", Kind.INT),
+    new Binding("MICRONET_USERS_HASHING_THREADS", "services.users.hashingThreads", Kind.INT),
+    new Binding("MICRONET_USERS_HASHING_QUEUE", "services.users.hashingQueue", Kind.INT),
     new Binding("MICRONET_PRODUCTS_INSTANCES", "services.products.instances", Kind.INT),
     new Binding("MICRONET_ORDERS_INSTANCES", "services.orders.instances", Kind.INT)
   );

@@ -195,6 +195,12 @@ public final class MicronetConfig {
         requirePositive("services." + service + ".instances", instances);
       }
     }
+    JsonObject users = services.getJsonObject("users", new JsonObject());
+    for (String key : new String[] {"hashingThreads", "hashingQueue", "loginMaxDelaySeconds"}) {
+      if (users.getValue(key) != null) {
+        requirePositive("services.users." + key, users.getValue(key));
+      }
+    }
     if (jwtSecret() != null && jwtSecret().length() < MIN_SECRET_LENGTH) {
       throw new IllegalArgumentException("security.jwtSecret / MICRONET_JWT_SECRET must be at least " + MIN_SECRET_LENGTH
         + " characters (a random string, the same on every node)");

@@ -49,19 +49,18 @@ public final class Inputs {
     return id;
   }
 
-  /** A whole-number query parameter within [min, max]; {@code fallback} when absent or invalid (then named in errors). */
+  /**
+   * A whole-number query parameter within [min, max], in the strict grammar of {@link Numbers} (digits only:
+   * {@code 1e3}, {@code 0x10}, {@code +5}, {@code 2.0} are refused); {@code fallback} when absent or invalid (then named in errors).
+   */
   public static int intParam(ServiceRequest request, String name, int fallback, int min, int max, JsonObject errors) {
     String value = request.queryParam(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }
-    try {
-      int parsed = Integer.parseInt(value.strip());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+    Long parsed = Numbers.whole(value);
+    if (parsed != null && parsed >= min && parsed <= max) {
+      return parsed.intValue();
     }
     errors.put(name, "must be a whole number from " + min + " to " + max);
     return fallback;

@@ -3,7 +3,6 @@ package io.micronet.shared.validation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -83,18 +82,11 @@ public record StockLine(String productId, int quantity) {
       errors.put(at + ".quantity", "is required");
       return null;
     }
-    if (value instanceof Number number) {
-      try {
-        BigDecimal decimal = new BigDecimal(number.toString());
-        if (decimal.signum() > 0 && decimal.compareTo(BigDecimal.valueOf(MAX_QUANTITY)) <= 0
-          && decimal.stripTrailingZeros().scale() <= 0) {
-          return decimal.intValueExact();
-        }
-      } catch (NumberFormatException | ArithmeticException e) {
-        // reported below
-      }
+    Long quantity = Numbers.whole(value);
+    if (quantity == null || quantity < 1 || quantity > MAX_QUANTITY) {
+      errors.put(at + ".quantity", "must be a whole number from 1 to " + MAX_QUANTITY);
+      return null;
     }
-    errors.put(at + ".quantity", "must be a whole number from 1 to " + MAX_QUANTITY);
-    return null;
+    return quantity.intValue();
   }
 }
