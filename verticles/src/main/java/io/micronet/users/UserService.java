@@ -6,7 +6,6 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.security.Caller;
-import io.micronet.shared.security.Revocations;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.validation.Inputs;
 import io.vertx.core.Future;
@@ -35,10 +34,10 @@ class UserService {
   private final long tokenTtlSeconds;
   private final LoginThrottle throttle;
   private final Clock clock;
-  private final Revocations revocations;
+  private final TokenRevoker revoker;
 
   UserService(UserRepository repository, IdempotentWrites writes, PasswordHasher hasher, Tokens tokens,
-              long tokenTtlSeconds, LoginThrottle throttle, Clock clock, Revocations revocations) {
+              long tokenTtlSeconds, LoginThrottle throttle, Clock clock, TokenRevoker revoker) {
     this.repository = repository;
     this.writes = writes;
     this.hasher = hasher;
@@ -46,7 +45,7 @@ class UserService {
     this.tokenTtlSeconds = tokenTtlSeconds;
     this.throttle = throttle;
     this.clock = clock;
-    this.revocations = revocations;
+    this.revoker = revoker;
   }
 
   Future<ServiceResponse> register(ServiceRequest request) {
@@ -130,10 +129,9 @@ class UserService {
       .compose(response -> revokeTokens(id).map(response));
   }
 
-  /** The change is committed: tokens issued before now stop counting cluster-wide (see {@link Revocations}). */
+  /** The change is committed: tokens issued before now stop counting cluster-wide (see {@link TokenRevoker}). */
   private Future<Void> revokeTokens(String userId) {
-    // the tokens' own time source (their issued-at), not the service's clock
-    return revocations.revoke(userId, System.currentTimeMillis());
+    return revoker.revoke(userId);
   }
 
   private Future<ServiceResponse> find(String id) {

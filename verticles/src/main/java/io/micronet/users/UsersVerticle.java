@@ -54,12 +54,15 @@ public class UsersVerticle extends ServiceVerticle {
       Duration.ofSeconds(settings.getLong("loginFailureWindowSeconds", 900L)),
       Duration.ofSeconds(settings.getLong("loginMaxDelaySeconds", 900L)), Clock.systemUTC());
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    long revocationRetentionMs = (micronetConfig.tokenTtlSeconds() + micronetConfig.clockSkewSeconds()) * 1000L;
+    TokenRevoker revoker = new TokenRevoker(pool, verifier().revocations(), revocationRetentionMs);
     return repository.migrate(vertx)
       .compose(v -> writes.migrate(vertx))
+      .compose(v -> revoker.start(vertx))
       .compose(v -> manager.ensure(micronetConfig.adminPassword(), ManagerAccount::printToConsole))
       .map(created -> {
         UserService service = new UserService(repository, writes, hasher, verifier().tokens(), micronetConfig.tokenTtlSeconds(),
-          throttle, Clock.systemUTC(), verifier().revocations());
+          throttle, Clock.systemUTC(), revoker);
         grpcService = new UsersGrpcService(service, verifier());
         // a user may read, change and delete itself: the service checks "self or manager"
         return actions()

@@ -49,11 +49,12 @@ class UserServiceTest {
   private PasswordHasher hasher;
   private Tokens tokens;
   private Revocations revocations;
+  private Pool pool;
   private UserService service;
 
   @BeforeEach
   void start(Vertx vertx, @TempDir Path dataDir) {
-    Pool pool = Database.pool(vertx, MicronetConfig.load(new JsonObject()
+    pool = Database.pool(vertx, MicronetConfig.load(new JsonObject()
       .put("storage", new JsonObject().put("dataDir", dataDir.toString())), Map.of()));
     repository = new UserRepository(pool);
     IdempotentWrites writes = new IdempotentWrites(pool, "users");
@@ -61,8 +62,23 @@ class UserServiceTest {
     hasher = new PasswordHasher(vertx);
     tokens = Tokens.withSecret(vertx, SECRET);
     revocations = new Revocations(vertx, TTL * 1000);
+    TokenRevoker revoker = new TokenRevoker(pool, revocations, TTL * 1000);
+    revoker.start(vertx).await();
     service = new UserService(repository, writes, hasher, tokens, TTL, new LoginThrottle(5, 20, Duration.ofMinutes(15), Duration.ofMinutes(15), clock),
-      clock, revocations);
+      clock, revoker);
+  }
+
+  @Test
+  void aRevocationOutlivesARestartOfTheWholeCluster(Vertx vertx) {
+    long before = System.currentTimeMillis() - 1;
+    new TokenRevoker(pool, revocations, TTL * 1000).revoke("u-gone").await();
+    // every member gone: the cluster map is empty, and a new instance starts with no copy of its own
+    vertx.sharedData().<String, Long>getAsyncMap(Revocations.MAP).compose(map -> map.clear()).await();
+    Revocations afterRestart = new Revocations(vertx, TTL * 1000);
+    assertFalse(afterRestart.revoked("u-gone", before), "nothing known before the users service starts");
+    new TokenRevoker(pool, afterRestart, TTL * 1000).start(vertx).await();
+    assertTrue(afterRestart.revoked("u-gone", before), "restored from the users database at start");
+    assertFalse(afterRestart.revoked("u-gone", System.currentTimeMillis() + 1), "later tokens hold");
   }
 
   @Test
