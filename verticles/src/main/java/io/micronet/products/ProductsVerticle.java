@@ -1,5 +1,6 @@
 package io.micronet.products;
 
+import io.micronet.shared.idempotency.IdempotencyPurge;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceVerticle;
@@ -10,7 +11,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Wiring only: the pool, the schema, and the catalog actions on this instance's address. */
+/** Wiring only: the pool, the schema, the purges of old rows, and the catalog actions on this instance's address. */
 public class ProductsVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "products";
@@ -30,7 +31,11 @@ public class ProductsVerticle extends ServiceVerticle {
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     ProductCache cache = new ProductCache(Duration.ofMillis(settings.getLong("cacheTtlMs", 0L)), settings.getLong("cacheEntries", 10_000L));
     ReservationRepository reservations = new ReservationRepository(pool);
-    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE, micronetConfig.idempotencyTtl(), Clock.systemUTC());
+    IdempotencyPurge expiredKeys = writes.purge();
+    purgePeriodically(expiredKeys.what(), expiredKeys::run);
+    purgePeriodically("released stock reservations", new ReservationPurge(pool, micronetConfig.reservationRetention(),
+      Clock.systemUTC())::run);
     ProductService service = new ProductService(repository, reservations, writes, cache,
       id -> vertx.eventBus().publish(CHANGED_ADDRESS, id), Clock.systemUTC());
     vertx.eventBus().<String>consumer(CHANGED_ADDRESS, message -> service.evict(message.body()));

@@ -1,5 +1,6 @@
 package io.micronet.users;
 
+import io.micronet.shared.idempotency.IdempotencyPurge;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.security.Tokens;
@@ -47,7 +48,9 @@ public class UsersVerticle extends ServiceVerticle {
     LoginThrottle throttle = new LoginThrottle(settings.getInteger("loginFailuresPerUser", 5),
       settings.getInteger("loginFailuresPerAddress", 50),
       Duration.ofSeconds(settings.getLong("loginFailureWindowSeconds", 900L)), Clock.systemUTC());
-    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE, micronetConfig.idempotencyTtl(), Clock.systemUTC());
+    IdempotencyPurge expiredKeys = writes.purge();
+    purgePeriodically(expiredKeys.what(), expiredKeys::run);
     return repository.migrate(vertx)
       .compose(v -> writes.migrate(vertx))
       .compose(v -> manager.ensure(micronetConfig.adminPassword(), ManagerAccount::printToConsole))
