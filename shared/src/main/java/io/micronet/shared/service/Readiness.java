@@ -79,7 +79,9 @@ public final class Readiness {
   }
 
   private static String shortReason(Throwable e) {
-    String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+    // a class name, never a stack trace, and no "…Exception" either: this text goes to HTTP clients
+    String text = e.getMessage() == null || e.getMessage().isBlank()
+      ? e.getClass().getSimpleName().replace("Exception", "") : e.getMessage().strip();
     int newline = text.indexOf('\n');
     text = newline < 0 ? text : text.substring(0, newline);
     return text.length() <= REASON_MAX ? text : text.substring(0, REASON_MAX) + "…";
