@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpMethod;
  */
 enum GatewayEndpoint {
   HEALTH(HttpMethod.GET, "/health", Access.PUBLIC),
+  /** this node's stateful services reach their databases ({@link ReadinessCheck}) */
+  READY(HttpMethod.GET, "/health/ready", Access.PUBLIC),
   STATUS(HttpMethod.GET, "/status", Access.PUBLIC),
   /** public, but served to loopback clients only */
   METRICS(HttpMethod.GET, "/metrics", Access.PUBLIC),

@@ -52,10 +52,11 @@ final class GatewayRoutes {
   private final Handler<RoutingContext> metricsHandler;
   private final ApiDocs docs;
   private final List<String> corsOrigins;
+  private final ReadinessCheck readiness;
 
   GatewayRoutes(Vertx vertx, UpstreamDirectory directory, ServiceRouter serviceRouter, AccessGuard guard,
                 RateLimiter rateLimiter, boolean trustForwardedFor, long bodyLimit, Handler<RoutingContext> metricsHandler,
-                ApiDocs docs, List<String> corsOrigins) {
+                ApiDocs docs, List<String> corsOrigins, ReadinessCheck readiness) {
     this.vertx = vertx;
     this.directory = directory;
     this.serviceRouter = serviceRouter;
@@ -66,6 +67,7 @@ final class GatewayRoutes {
     this.metricsHandler = metricsHandler;
     this.docs = docs;
     this.corsOrigins = corsOrigins;
+    this.readiness = readiness;
   }
 
   Router router() {
@@ -93,6 +95,7 @@ final class GatewayRoutes {
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
 
     own(router, GatewayEndpoint.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    own(router, GatewayEndpoint.READY).handler(readiness::handle);
     own(router, GatewayEndpoint.STATUS).handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
     own(router, GatewayEndpoint.METRICS).handler(this::loopbackOnly).handler(metricsHandler);
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));

@@ -2,6 +2,7 @@ package io.micronet.gateway;
 
 import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.config.TlsFiles;
 import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
@@ -61,14 +62,15 @@ public class GatewayVerticle extends VerticleBase {
         verifier = ready.resultAt(1);
         ApiDocs docs = ready.resultAt(2);
         Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(verifier), rateLimiter,
-          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler(), docs, config.corsOrigins()).router();
-        server = vertx.createHttpServer(new HttpServerOptions()
+          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler(), docs, config.corsOrigins(),
+          new ReadinessCheck(vertx, config)).router();
+        server = vertx.createHttpServer(TlsFiles.apply(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())
-          .setCompressionSupported(config.section("http").getBoolean("compression", false)));
+          .setCompressionSupported(config.section("http").getBoolean("compression", false)), config.httpTls()));
         return server.requestHandler(router).listen();
       })
-      .onSuccess(s -> LOG.info("gateway listening", kv("port", s.actualPort())));
+      .onSuccess(s -> LOG.info("gateway listening", kv("port", s.actualPort()), kv("tls", config.httpTls() != null)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.micronet.orders;
 
+import io.micronet.shared.idempotency.IdempotencyPurge;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceClient;
@@ -33,7 +34,9 @@ public class OrdersVerticle extends ServiceVerticle {
     Pool pool = pool();
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     OrderRepository repository = new OrderRepository(pool);
-    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE, micronetConfig.idempotencyTtl(), Clock.systemUTC());
+    IdempotencyPurge expiredKeys = writes.purge();
+    purgePeriodically(expiredKeys.what(), expiredKeys::run);
     products = new ServiceClient(vertx, discovery(), micronetConfig, BackendRegistries.getDefaultNow(), instanceId(),
       Set.of(ProductsInventory.PRODUCTS), new ServiceIdentity(verifier().tokens(), instanceId()));
     Inventory inventory = new ProductsInventory(products);

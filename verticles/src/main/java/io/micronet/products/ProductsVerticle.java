@@ -1,5 +1,6 @@
 package io.micronet.products;
 
+import io.micronet.shared.idempotency.IdempotencyPurge;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.security.Access;
@@ -14,7 +15,7 @@ import java.time.Duration;
 import static io.micronet.shared.security.Access.MANAGER;
 import static io.micronet.shared.security.Access.PUBLIC;
 
-/** Wiring only: the pool, the schema, and the catalog's action table (who may run what) on this instance's address. */
+/** Wiring only: the pool, the schema, the purges of old rows, and the catalog's action table (who may run what) on this instance's address. */
 public class ProductsVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "products";
@@ -33,7 +34,11 @@ public class ProductsVerticle extends ServiceVerticle {
     JsonObject settings = micronetConfig.section("services").getJsonObject(SERVICE, new JsonObject());
     ProductCache cache = new ProductCache(Duration.ofMillis(settings.getLong("cacheTtlMs", 0L)), settings.getLong("cacheEntries", 10_000L));
     ReservationRepository reservations = new ReservationRepository(pool);
-    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE, micronetConfig.idempotencyTtl(), Clock.systemUTC());
+    IdempotencyPurge expiredKeys = writes.purge();
+    purgePeriodically(expiredKeys.what(), expiredKeys::run);
+    purgePeriodically("released stock reservations", new ReservationPurge(pool, micronetConfig.reservationRetention(),
+      Clock.systemUTC())::run);
     ProductService service = new ProductService(repository, reservations, writes, cache,
       id -> vertx.eventBus().publish(CHANGED_ADDRESS, id), Clock.systemUTC());
     vertx.eventBus().<String>consumer(CHANGED_ADDRESS, message -> service.evict(message.body()));

@@ -44,8 +44,12 @@ public class ReservationRepository {
     this.pool = pool;
   }
 
+  /** The purge ({@link ReservationPurge}) reads released rows by age. */
+  static final List<String> PURGE_INDEX = List.of(
+    "CREATE INDEX IF NOT EXISTS stock_reservations_settled ON stock_reservations (status, updated_at)");
+
   public Future<Void> migrate(Vertx vertx) {
-    return Migrations.apply(vertx, pool, "stock_reservations", List.of(MIGRATION));
+    return Migrations.apply(vertx, pool, "stock_reservations", List.of(MIGRATION, PURGE_INDEX));
   }
 
   /**

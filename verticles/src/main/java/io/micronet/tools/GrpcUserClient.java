@@ -6,8 +6,10 @@ import io.micronet.grpc.user.v1.ListUsersResponse;
 import io.micronet.grpc.user.v1.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 
@@ -22,12 +24,14 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcUserClient {
 
   static final String USAGE = """
-    usage: scripts/grpc-client [--host HOST] [--port PORT] COMMAND
+    usage: scripts/grpc-client [--host HOST] [--port PORT] [--tls [--ca CA.pem]] COMMAND
       authenticate USER PASS          prints the token (export MICRONET_TOKEN=... for the other commands)
       list [QUERY]                    users matching QUERY (manager)
       get ID                          one user
       create USER EMAIL PASS [ROLE]   a new user, role client unless given (manager)
-    defaults: --host 127.0.0.1 --port $MICRONET_GRPC_PORT, else 50051""";
+    defaults: --host 127.0.0.1 --port $MICRONET_GRPC_PORT, else 50051
+    --tls: HTTP/2 over TLS, the server's certificate checked against CA.pem (else the JVM's trusted CAs)
+           and its name against HOST""";
   private static final long CALL_TIMEOUT_SECONDS = 30;
 
   private GrpcUserClient() {
@@ -36,6 +40,8 @@ public final class GrpcUserClient {
   public static void main(String[] args) {
     List<String> words = new ArrayList<>();
     String host = "127.0.0.1";
+    boolean tls = false;
+    String ca = null;
     int port;
     try {
       // the same variable the server reads, so that a shell set up for a node talks to it
@@ -44,6 +50,8 @@ public final class GrpcUserClient {
         switch (args[i]) {
           case "--host" -> host = args[++i];
           case "--port" -> port = Integer.parseInt(args[++i]);
+          case "--tls" -> tls = true;
+          case "--ca" -> ca = args[++i];
           case "-h", "--help" -> usage(0);
           default -> words.add(args[i]);
         }
@@ -52,11 +60,11 @@ public final class GrpcUserClient {
       usage(2);
       return;
     }
-    if (words.isEmpty()) {
+    if (words.isEmpty() || ca != null && !tls) {
       usage(2);
     }
     Vertx vertx = Vertx.vertx();
-    GrpcClient client = GrpcClient.client(vertx);
+    GrpcClient client = client(vertx, tls, ca);
     int exit;
     try {
       UserServiceCaller caller = new UserServiceCaller(client, SocketAddress.inetSocketAddress(port, host),
@@ -73,6 +81,18 @@ public final class GrpcUserClient {
       vertx.close();
     }
     System.exit(exit);
+  }
+
+  /** A gRPC client: HTTP/2 cleartext, or with {@code tls} HTTP/2 over TLS trusting {@code caPem} (null: the JVM's CAs). */
+  public static GrpcClient client(Vertx vertx, boolean tls, String caPem) {
+    if (!tls) {
+      return GrpcClient.client(vertx);
+    }
+    HttpClientOptions options = new HttpClientOptions().setSsl(true).setUseAlpn(true);
+    if (caPem != null) {
+      options.setTrustOptions(new PemTrustOptions().addCertPath(caPem));
+    }
+    return GrpcClient.client(vertx, options);
   }
 
   private static Future<String> run(UserServiceCaller caller, List<String> words) {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -73,17 +74,21 @@ final class ManagerAccount {
         ? Future.succeededFuture(false) : Future.failedFuture(e));
   }
 
-  /** Shows a generated password on the console, framed, once; it is never logged. */
+  /**
+   * Shows a generated password on the console, framed, once: on standard error, never through the logger,
+   * because standard output is the JSON log stream that log shippers collect and keep.
+   */
   static void printToConsole(String password) {
+    PrintStream console = System.err;
     String rule = "=".repeat(72);
-    System.out.println(String.join(System.lineSeparator(), "", rule,
+    console.println(String.join(System.lineSeparator(), "", rule,
       "  MicroNet created the manager account on this first start.",
       "    username: " + USERNAME,
       "    password: " + password,
       "  This password is shown only this once and is not logged: keep it now.",
       "  (Set MICRONET_ADMIN_PASSWORD before the first start to choose it instead.)",
       rule, ""));
-    System.out.flush();
+    console.flush();
   }
 
   private static String randomPassword() {

@@ -1,5 +1,7 @@
 package io.micronet.users;
 
+import io.micronet.shared.config.TlsFiles;
+import io.micronet.shared.idempotency.IdempotencyPurge;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceVerticle;
@@ -24,7 +26,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * Wiring only: the pool, the schema, the first manager account, the account action table (who may run what), and
- * the gRPC server on {@code grpc.port}. Every instance listens on that port: Vert.x shares one listening
+ * the gRPC server on {@code grpc.port} (TLS when {@code grpc.tls} names PEM files). Every instance listens on that port: Vert.x shares one listening
  * socket between the instances of a node and spreads the connections over them.
  */
 public class UsersVerticle extends ServiceVerticle {
@@ -53,7 +55,9 @@ public class UsersVerticle extends ServiceVerticle {
       settings.getInteger("loginFailuresPerAddress", 50),
       Duration.ofSeconds(settings.getLong("loginFailureWindowSeconds", 900L)),
       Duration.ofSeconds(settings.getLong("loginMaxDelaySeconds", 900L)), Clock.systemUTC());
-    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE);
+    IdempotentWrites writes = new IdempotentWrites(pool, SERVICE, micronetConfig.idempotencyTtl(), Clock.systemUTC());
+    IdempotencyPurge expiredKeys = writes.purge();
+    purgePeriodically(expiredKeys.what(), expiredKeys::run);
     long revocationRetentionMs = (micronetConfig.tokenTtlSeconds() + micronetConfig.clockSkewSeconds()) * 1000L;
     TokenRevoker revoker = new TokenRevoker(pool, verifier().revocations(), revocationRetentionMs);
     return repository.migrate(vertx)
@@ -81,12 +85,18 @@ public class UsersVerticle extends ServiceVerticle {
   public Future<?> start() {
     return super.start().compose(v -> {
       GrpcServer grpc = GrpcServer.server(vertx).addService(grpcService.service());
-      return vertx.createHttpServer(new HttpServerOptions().setHost(micronetConfig.httpHost()))
+      TlsFiles tls = micronetConfig.grpcTls();
+      // a client that holds a connection without a call for this long loses it (slow or idle clients hold no socket for ever)
+      HttpServerOptions options = TlsFiles.apply(new HttpServerOptions().setHost(micronetConfig.httpHost())
+        .setIdleTimeout(micronetConfig.grpcIdleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS), tls)
+        // HTTP/2 over TLS is chosen in the handshake (ALPN); without TLS, HTTP/2 cleartext as before
+        .setUseAlpn(tls != null);
+      return vertx.createHttpServer(options)
         .requestHandler(grpc)
         .listen(micronetConfig.grpcPort())
         .onSuccess(server -> {
           grpcServer = server;
-          LOG.info("gRPC user service listening", kv("port", server.actualPort()));
+          LOG.info("gRPC user service listening", kv("port", server.actualPort()), kv("tls", tls != null));
         })
         // a port taken by someone else: withdraw the instance again and fail the deployment
         .recover(e -> super.stop().transform(ar -> Future.failedFuture(e)));

@@ -44,7 +44,16 @@ public final class EnvOverrides {
     new Binding("MICRONET_USERS_HASHING_THREADS", "services.users.hashingThreads", Kind.INT),
     new Binding("MICRONET_USERS_HASHING_QUEUE", "services.users.hashingQueue", Kind.INT),
     new Binding("MICRONET_PRODUCTS_INSTANCES", "services.products.instances", Kind.INT),
-    new Binding("MICRONET_ORDERS_INSTANCES", "services.orders.instances", Kind.INT)
+    new Binding("MICRONET_ORDERS_INSTANCES", "services.orders.instances", Kind.INT),
+    new Binding("MICRONET_IDEMPOTENCY_TTL_HOURS", "idempotency.ttlHours", Kind.INT),
+    new Binding("MICRONET_PURGE_INTERVAL_SECONDS", "storage.purgeIntervalSeconds", Kind.INT),
+    new Binding("MICRONET_RESERVATION_RETENTION_HOURS", "services.products.reservationRetentionHours", Kind.INT),
+    new Binding("MICRONET_READINESS_TIMEOUT_MS", "http.readinessTimeoutMs", Kind.INT),
+    new Binding("MICRONET_HTTP_TLS_CERT", "http.tls.certPath", Kind.STRING),
+    new Binding("MICRONET_HTTP_TLS_KEY", "http.tls.keyPath", Kind.STRING),
+    new Binding("MICRONET_GRPC_TLS_CERT", "grpc.tls.certPath", Kind.STRING),
+    new Binding("MICRONET_GRPC_TLS_KEY", "grpc.tls.keyPath", Kind.STRING),
+    new Binding("MICRONET_GRPC_IDLE_TIMEOUT_SECONDS", "grpc.idleTimeoutSeconds", Kind.INT)
   );
 
   private EnvOverrides() {

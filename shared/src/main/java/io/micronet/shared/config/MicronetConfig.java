@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class MicronetConfig {
     EnvOverrides.apply(merged, env);
     MicronetConfig config = new MicronetConfig(merged);
     config.validate();
+    config.checkFiles();
     return config;
   }
 
@@ -90,6 +92,46 @@ public final class MicronetConfig {
 
   public int grpcPort() {
     return section("grpc").getInteger("port");
+  }
+
+  /** The gateway's TLS files ({@code http.tls.certPath}/{@code keyPath}), or null for plain HTTP. */
+  public TlsFiles httpTls() {
+    return TlsFiles.from(section("http"), "http");
+  }
+
+  /** The gRPC server's TLS files ({@code grpc.tls.certPath}/{@code keyPath}), or null for HTTP/2 cleartext. */
+  public TlsFiles grpcTls() {
+    return TlsFiles.from(section("grpc"), "grpc");
+  }
+
+  /** A gRPC connection with no traffic for this long is closed. */
+  public int grpcIdleTimeoutSeconds() {
+    return section("grpc").getInteger("idleTimeoutSeconds", 300);
+  }
+
+  /** How long {@code /health/ready} gives a service's database to answer. */
+  public long readinessTimeoutMs() {
+    return section("http").getLong("readinessTimeoutMs", 1000L);
+  }
+
+  /** How long an {@code Idempotency-Key} is remembered; older ones count as absent and are purged. */
+  public Duration idempotencyTtl() {
+    return Duration.ofHours(section("idempotency").getLong("ttlHours", 24L));
+  }
+
+  /** How often each stateful service purges its expired rows (the first run comes shortly after start). */
+  public long purgeIntervalMillis() {
+    return section("storage").getLong("purgeIntervalSeconds", 3600L) * 1000;
+  }
+
+  /** How long released stock reservations and their tombstones are kept before they are purged. */
+  public Duration reservationRetention() {
+    return Duration.ofHours(serviceSettings("products").getLong("reservationRetentionHours", 168L));
+  }
+
+  private JsonObject serviceSettings(String service) {
+    JsonObject own = section("services").getJsonObject(service);
+    return own == null ? new JsonObject() : own;
   }
 
   public String dataDir() {
@@ -213,6 +255,40 @@ public final class MicronetConfig {
     }
     if (clusterMembers().isEmpty()) {
       throw new IllegalArgumentException("cluster.members / MICRONET_CLUSTER_MEMBERS must name at least one address");
+    }
+    validateStorageAndTransport();
+  }
+
+  private void validateStorageAndTransport() {
+    requirePositive("idempotency.ttlHours", section("idempotency").getValue("ttlHours", 24));
+    requirePositive("storage.purgeIntervalSeconds", section("storage").getValue("purgeIntervalSeconds", 3600));
+    requirePositive("http.readinessTimeoutMs", section("http").getValue("readinessTimeoutMs", 1000));
+    requirePositive("grpc.idleTimeoutSeconds", section("grpc").getValue("idleTimeoutSeconds", 300));
+    requirePositive("services.products.reservationRetentionHours",
+      serviceSettings("products").getValue("reservationRetentionHours", 168));
+    // a tombstone must outlive any reservation still on its way, and the orders recovery by far
+    long recoverAfterSeconds = serviceSettings("orders").getLong("recoverAfterSeconds", 60L);
+    long minimumSeconds = Math.max(3600, 10 * recoverAfterSeconds);
+    if (reservationRetention().toSeconds() < minimumSeconds) {
+      throw new IllegalArgumentException("services.products.reservationRetentionHours / MICRONET_RESERVATION_RETENTION_HOURS "
+        + "must be at least " + ((minimumSeconds + 3599) / 3600) + " (1 hour, and 10 times services.orders.recoverAfterSeconds)");
+    }
+    httpTls();
+    grpcTls();
+  }
+
+  /** Files named by the configuration exist (only where it is first loaded: the launcher's thread, a test). */
+  private void checkFiles() {
+    TlsFiles http = httpTls();
+    if (http != null) {
+      http.check("http");
+    }
+    TlsFiles grpc = grpcTls();
+    if (grpc != null) {
+      grpc.check("grpc");
+    }
+    if (dbUrl() != null) {
+      DbUrl.parse(dbUrl()).checkFiles();
     }
   }
 

@@ -19,6 +19,8 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,6 +35,9 @@ import java.util.function.Supplier;
  * instance after a timeout — gets the stored answer instead of a second write, also when both race (the
  * second claim waits for the first transaction, then finds its answer). The same key with a different
  * request is a 409. Writes without a key simply run in a transaction.
+ *
+ * <p>A key is remembered for {@code ttl} (24 h by default, {@code idempotency.ttlHours}): an older one is treated
+ * as absent, so a request bearing it runs again, and {@link IdempotencyPurge} deletes such rows in batches.
  */
 public class IdempotentWrites {
 
@@ -48,14 +53,33 @@ public class IdempotentWrites {
       + "status INTEGER, "
       + "response TEXT, "
       + "created_at BIGINT NOT NULL, "
-      + "PRIMARY KEY (service, caller, idem_key))"));
+      + "PRIMARY KEY (service, caller, idem_key))"),
+    // the purge reads a service's oldest keys
+    List.of("CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (service, created_at)"));
+
+  /** How long a key is remembered unless configured ({@code idempotency.ttlHours}). */
+  public static final Duration DEFAULT_TTL = Duration.ofHours(24);
 
   private final Pool pool;
   private final String service;
+  private final Duration ttl;
+  private final Clock clock;
 
   public IdempotentWrites(Pool pool, String service) {
+    this(pool, service, DEFAULT_TTL, Clock.systemUTC());
+  }
+
+  /** Keys older than {@code ttl} by {@code clock} are treated as absent. */
+  public IdempotentWrites(Pool pool, String service, Duration ttl, Clock clock) {
     this.pool = pool;
     this.service = service;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /** The purge of this service's expired keys (same table, lifetime and clock). */
+  public IdempotencyPurge purge() {
+    return new IdempotencyPurge(pool, service, ttl, clock);
   }
 
   public Future<Void> migrate(Vertx vertx) {
@@ -81,10 +105,18 @@ public class IdempotentWrites {
     } catch (ServiceException badKey) {
       return Future.failedFuture(badKey);
     }
+    return runClaimed(row, write, true);
+  }
+
+  private Future<ServiceResponse> runClaimed(Map<String, Object> row, Function<SqlConnection, Future<ServiceResponse>> write,
+                                             boolean mayRunAgain) {
     return pool.<ServiceResponse>withTransaction(conn -> insertClaim(conn, row)
         .compose(claimed -> write.apply(conn))
         .compose(response -> remember(conn, row, response)))
-      .recover(failure -> SqlErrors.isUniqueViolation(failure) ? replay(row) : Future.failedFuture(failure));
+      .recover(failure -> SqlErrors.isUniqueViolation(failure)
+        // an expired key is absent: once it is gone, the request runs as a new one (once: never a loop)
+        ? replay(row, mayRunAgain ? () -> runClaimed(row, write, false) : null)
+        : Future.failedFuture(failure));
   }
 
   /*
@@ -161,7 +193,7 @@ public class IdempotentWrites {
     row.put("caller", request.callerId() == null ? "" : request.callerId());
     row.put("key", key);
     row.put("fingerprint", fingerprint(request, fingerprintBody));
-    row.put("at", System.currentTimeMillis());
+    row.put("at", clock.millis());
     return row;
   }
 
@@ -184,21 +216,39 @@ public class IdempotentWrites {
         : Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "the Idempotency-Key was released meanwhile; retry")));
   }
 
-  /** The key was used before: the first answer again, or 409 when the request differs. */
-  private Future<ServiceResponse> replay(Map<String, Object> row) {
-    return lookup(row).map(stored -> {
-      if (stored == null) {
-        throw inProgress();
+  /**
+   * The key was used before: the first answer again, or 409 when the request differs. When the key had
+   * expired it is deleted and {@code again} runs the request anew (409 "in progress" when there is no again).
+   */
+  private Future<ServiceResponse> replay(Map<String, Object> row, Supplier<Future<ServiceResponse>> again) {
+    return dropExpired(row).compose(dropped -> select(row).compose(stored -> {
+      if (stored != null) {
+        return Future.succeededFuture(answer(row, stored));
       }
-      return answer(row, stored);
-    });
+      return dropped && again != null ? again.get() : Future.failedFuture(inProgress());
+    }));
   }
 
+  /** The key's row, unless it expired (then it is deleted first, and the key is free again). */
   private Future<Row> lookup(Map<String, Object> row) {
+    return dropExpired(row).compose(dropped -> select(row));
+  }
+
+  private Future<Row> select(Map<String, Object> row) {
     return SqlTemplate.forQuery(pool, "SELECT fingerprint, status, response FROM idempotency_keys "
         + "WHERE service = #{service} AND caller = #{caller} AND idem_key = #{key}")
       .execute(row)
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** Deletes this key's row if it is older than the key lifetime; true when it did. */
+  private Future<Boolean> dropExpired(Map<String, Object> row) {
+    Map<String, Object> params = new HashMap<>(row);
+    params.put("cutoff", clock.millis() - ttl.toMillis());
+    return SqlTemplate.forUpdate(pool, "DELETE FROM idempotency_keys WHERE service = #{service} AND caller = #{caller} "
+        + "AND idem_key = #{key} AND created_at < #{cutoff}")
+      .execute(params)
+      .map(deleted -> deleted.rowCount() > 0);
   }
 
   private static ServiceResponse answer(Map<String, Object> row, Row stored) {

@@ -7,6 +7,7 @@ import io.micronet.shared.discovery.RecordPublisher;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.security.TokenVerifier;
 import io.micronet.shared.storage.Database;
+import io.micronet.shared.storage.PurgeSchedule;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -14,7 +15,11 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.sqlclient.Pool;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * What every event-bus service instance does the same way: listen on its own address, publish its
@@ -25,6 +30,7 @@ import java.util.UUID;
 public abstract class ServiceVerticle extends VerticleBase {
 
   private static final long DRAIN_POLL_MS = 25;
+  private static final long FIRST_PURGE_DELAY_MS = 30_000;
 
   protected MicronetConfig micronetConfig;
   private String instanceId;
@@ -32,6 +38,8 @@ public abstract class ServiceVerticle extends VerticleBase {
   private RecordPublisher publisher;
   private ActionDispatcher dispatcher;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> readiness;
+  private final List<PurgeSchedule> purges = new ArrayList<>();
   private Pool pool;
   private TokenVerifier verifier;
 
@@ -44,6 +52,15 @@ public abstract class ServiceVerticle extends VerticleBase {
   /** Closes what {@link #createActions()} opened; called after in-flight requests have drained. */
   protected Future<?> closeResources() {
     return Future.succeededFuture();
+  }
+
+  /**
+   * Purges old rows with {@code purge} shortly after start (a random delay of 30 to 60 s, so that instances
+   * started together do not purge together), then every {@code storage.purgeIntervalSeconds}; stopped with
+   * the instance. Call it from {@link #createActions()}.
+   */
+  protected void purgePeriodically(String what, Supplier<Future<Long>> purge) {
+    purges.add(new PurgeSchedule(vertx, what, micronetConfig.purgeIntervalMillis(), purge));
   }
 
   /** The service's SQL pool (embedded or PostgreSQL, from the config), opened once, closed after the drain. */
@@ -80,6 +97,11 @@ public abstract class ServiceVerticle extends VerticleBase {
       .compose(actions -> {
         dispatcher = actions;
         consumer = vertx.eventBus().consumer(address, actions);
+        if (pool != null) {
+          // a stateful instance tells this node's gateway whether it reaches its database (GET /health/ready)
+          readiness = Readiness.answer(vertx, serviceName(), pool, micronetConfig.readinessTimeoutMs());
+        }
+        purges.forEach(purge -> purge.start(FIRST_PURGE_DELAY_MS + ThreadLocalRandom.current().nextLong(FIRST_PURGE_DELAY_MS)));
         // the record goes out only once the consumer is known cluster-wide
         return consumer.completion();
       })
@@ -90,7 +112,10 @@ public abstract class ServiceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long graceMs = micronetConfig.shutdownGraceMillis();
-    return publisher.unpublish()
+    purges.forEach(PurgeSchedule::stop);
+    // a stopping instance is no longer ready
+    Future<Void> unready = readiness == null ? Future.succeededFuture() : readiness.unregister();
+    return unready.transform(v -> publisher.unpublish())
       .compose(v -> drain(System.currentTimeMillis() + graceMs))
       .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
       .compose(v -> closeResources())

@@ -3,9 +3,12 @@ package io.micronet.shared.storage;
 import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.config.MicronetConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -33,14 +36,36 @@ public final class Database {
   }
 
   static Pool postgres(Vertx vertx, DbUrl url, PoolOptions poolOptions) {
+    return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions(url)).using(vertx).build();
+  }
+
+  /**
+   * The connection settings of {@code url}, its {@code sslmode} as libpq reads it: {@code allow}, {@code prefer}
+   * and {@code require} encrypt without checking the server (unless {@code sslrootcert} is given: then its CA
+   * must have signed the server's certificate, as libpq does for {@code require}); {@code verify-ca} checks the CA,
+   * {@code verify-full} the CA and that the certificate names the host.
+   */
+  static PgConnectOptions connectOptions(DbUrl url) {
     PgConnectOptions connect = new PgConnectOptions()
       .setHost(url.host())
       .setPort(url.port())
       .setDatabase(url.database())
       .setUser(url.user())
       .setPassword(url.password())
-      .setCachePreparedStatements(true);
-    return PgBuilder.pool().with(poolOptions).connectingTo(connect).using(vertx).build();
+      .setCachePreparedStatements(true)
+      .setSslMode(SslMode.of(url.sslMode()));
+    if (connect.getSslMode() == SslMode.DISABLE) {
+      return connect;
+    }
+    ClientSSLOptions ssl = new ClientSSLOptions();
+    if (url.sslRootCert() != null) {
+      ssl.setTrustOptions(new PemTrustOptions().addCertPath(url.sslRootCert()));
+    } else {
+      ssl.setTrustAll(true);
+    }
+    // the client's own default is no host check; verify-full asks for the HTTPS rules (name or IP in the SANs)
+    ssl.setHostnameVerificationAlgorithm(connect.getSslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
+    return connect.setSslOptions(ssl);
   }
 
   static Pool embedded(Vertx vertx, String dataDir, PoolOptions poolOptions) {

@@ -1,0 +1,89 @@
+package io.micronet.shared.service;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.sqlclient.Pool;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The readiness question, asked on one node only: can this node's instance of a stateful service reach its
+ * database? Every service instance with a SQL pool answers on {@code micronet.ready.<service>} with a local
+ * consumer (never registered cluster-wide, so no other node can ask or answer), by running {@code SELECT 1}
+ * within the readiness timeout. The gateway asks each stateful service its node is configured to run.
+ */
+public final class Readiness {
+
+  /** The services that keep state in a database, in the order a readiness answer lists them. */
+  public static final List<String> STATEFUL_SERVICES = List.of("users", "products", "orders");
+  public static final String UP = "UP";
+  private static final String PREFIX = "micronet.ready.";
+  /** The gateway waits this much longer than the database check, so the service's own reason arrives first. */
+  private static final long ASK_MARGIN_MS = 500;
+  private static final int REASON_MAX = 160;
+
+  private Readiness() {
+  }
+
+  public static String address(String service) {
+    return PREFIX + service;
+  }
+
+  /** Answers readiness questions for {@code service} on this node from {@code pool}: "UP", or a 503 failure naming why not. */
+  public static MessageConsumer<Object> answer(Vertx vertx, String service, Pool pool, long timeoutMs) {
+    return vertx.eventBus().localConsumer(address(service), message -> pool.query("SELECT 1").execute()
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .onSuccess(rows -> message.reply(UP))
+      .onFailure(e -> message.fail(503, e instanceof TimeoutException
+        ? "the database did not answer within " + timeoutMs + " ms"
+        : "the database is unreachable: " + shortReason(e))));
+  }
+
+  /** Asks each service's local instance; {@code service → "UP" | "DOWN: <short reason>"}, in the order given. */
+  public static Future<Map<String, String>> check(Vertx vertx, List<String> services, long timeoutMs) {
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs + ASK_MARGIN_MS);
+    List<Future<String>> answers = new ArrayList<>();
+    for (String service : services) {
+      answers.add(vertx.eventBus().request(address(service), null, options)
+        .map(reply -> UP)
+        .recover(e -> Future.succeededFuture("DOWN: " + downReason(e, timeoutMs + ASK_MARGIN_MS))));
+    }
+    return Future.join(answers).map(all -> {
+      Map<String, String> checks = new LinkedHashMap<>();
+      for (int i = 0; i < services.size(); i++) {
+        checks.put(services.get(i), answers.get(i).result());
+      }
+      return checks;
+    });
+  }
+
+  private static String downReason(Throwable e, long waitedMs) {
+    if (e instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return "no instance running on this node";
+      }
+      if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        return "no answer within " + waitedMs + " ms";
+      }
+    }
+    return shortReason(e);
+  }
+
+  private static String shortReason(Throwable e) {
+    // a class name, never a stack trace, and no "…Exception" either: this text goes to HTTP clients
+    String text = e.getMessage() == null || e.getMessage().isBlank()
+      ? e.getClass().getSimpleName().replace("Exception", "") : e.getMessage().strip();
+    int newline = text.indexOf('\n');
+    text = newline < 0 ? text : text.substring(0, newline);
+    return text.length() <= REASON_MAX ? text : text.substring(0, REASON_MAX) + "…";
+  }
+}
