@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -82,6 +83,13 @@ public class MicronetLauncher extends VertxApplication implements VertxApplicati
     }
     ClusterSettings.eventBusPort(eventBus, config.clusterEventBusPort());
     ClusterTransport transport = ClusterTransport.decide(config.clusterTls(), config.clusterInsecure(), eventBus.getHost());
+    if (transport.kind() == ClusterTransport.Kind.TLS) {
+      try {
+        ClusterTlsCheck.verify(transport.tls(), Instant.now());
+      } catch (IllegalArgumentException e) {
+        refuseToStart("invalid cluster TLS: " + e.getMessage());
+      }
+    }
     switch (transport.kind()) {
       case REFUSED -> refuseToStart(transport.message());
       case PLAIN_INSECURE -> LOG.warn(transport.message());
