@@ -5,6 +5,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import io.micronet.shared.config.MicronetConfig;
+import io.vertx.core.eventbus.EventBusOptions;
 
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
@@ -29,13 +30,25 @@ final class ClusterSettings {
     return hazelcast;
   }
 
-  /** Binds Hazelcast to the address given with {@code -cluster-host}, so both transports use the same interface. */
+  /**
+   * Binds Hazelcast to the address given with {@code -cluster-host}, so both transports use the same interface,
+   * and to that interface only: by default Hazelcast listens on every interface (0.0.0.0) whatever address it
+   * announces. Without a host it binds the one interface address it picks.
+   */
   static void bindTo(Config hazelcast, String host, String publicHost) {
+    hazelcast.setProperty("hazelcast.socket.bind.any", "false");
     if (host != null && !host.isBlank() && !"0.0.0.0".equals(host)) {
       hazelcast.setProperty("hazelcast.local.localAddress", host);
     }
     if (publicHost != null && !publicHost.isBlank()) {
       hazelcast.getNetworkConfig().setPublicAddress(publicHost);
+    }
+  }
+
+  /** The event-bus port from {@code cluster.eventBusPort} unless {@code -cluster-port} (or -options) already set one. */
+  static void eventBusPort(EventBusOptions eventBus, int configured) {
+    if (eventBus.getPort() == 0 && configured > 0) {
+      eventBus.setPort(configured);
     }
   }
 

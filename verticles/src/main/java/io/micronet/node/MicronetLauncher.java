@@ -1,5 +1,6 @@
 package io.micronet.node;
 
+import ch.qos.logback.classic.LoggerContext;
 import com.hazelcast.config.Config;
 import io.micronet.shared.config.MicronetConfig;
 import io.vertx.core.Vertx;
@@ -16,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -29,11 +32,18 @@ public class MicronetLauncher extends VertxApplication implements VertxApplicati
 
   private static final Logger LOG = LoggerFactory.getLogger(MicronetLauncher.class);
 
+  private final boolean clustered;
   private MicronetConfig config;
   private Config hazelcast;
 
   public MicronetLauncher(String[] args) {
     super(args);
+    this.clustered = clustered(List.of(args));
+  }
+
+  /** The launcher's own flag: {@code -cluster} (or {@code -c}, {@code --cluster}). */
+  static boolean clustered(List<String> args) {
+    return args.contains("-cluster") || args.contains("--cluster") || args.contains("-c");
   }
 
   public static void main(String[] args) {
@@ -49,8 +59,7 @@ public class MicronetLauncher extends VertxApplication implements VertxApplicati
     try {
       config = MicronetConfig.load(given);
     } catch (IllegalArgumentException e) {
-      LOG.error("invalid configuration: " + e.getMessage());
-      System.exit(2);
+      refuseToStart("invalid configuration: " + e.getMessage());
     }
     return config.json();
   }
@@ -69,6 +78,37 @@ public class MicronetLauncher extends VertxApplication implements VertxApplicati
   public void beforeStartingVertx(HookContext context) {
     EventBusOptions eventBus = context.vertxOptions().getEventBusOptions();
     ClusterSettings.bindTo(hazelcast, eventBus.getHost(), eventBus.getClusterPublicHost());
+    if (!clustered) {
+      return;
+    }
+    ClusterSettings.eventBusPort(eventBus, config.clusterEventBusPort());
+    ClusterTransport transport = ClusterTransport.decide(config.clusterTls(), config.clusterInsecure(), eventBus.getHost());
+    if (transport.kind() == ClusterTransport.Kind.TLS) {
+      try {
+        ClusterTlsCheck.verify(transport.tls(), Instant.now());
+      } catch (IllegalArgumentException e) {
+        refuseToStart("invalid cluster TLS: " + e.getMessage());
+      }
+    }
+    switch (transport.kind()) {
+      case REFUSED -> refuseToStart(transport.message());
+      case PLAIN_INSECURE -> LOG.warn(transport.message());
+      default -> LOG.info(transport.message(), kv("eventBusPort", eventBus.getPort()));
+    }
+    transport.applyTo(eventBus);
+  }
+
+  /**
+   * Exit status 2 with the reason on stderr (one line a person reads) and in the log. The log is written
+   * asynchronously: its context is stopped first so the line is not lost on exit.
+   */
+  private static void refuseToStart(String reason) {
+    LOG.error(reason);
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      logback.stop();
+    }
+    System.err.println("micronet: " + reason);
+    System.exit(2);
   }
 
   @Override

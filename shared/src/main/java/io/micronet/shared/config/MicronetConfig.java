@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The node's configuration: the defaults shipped in the jar ({@code conf/default.json}), then the
@@ -185,6 +186,25 @@ public final class MicronetConfig {
     return section("cluster").getString("config");
   }
 
+  /** The event bus's TLS files, or empty when none are configured (validated at load: all three or none). */
+  public Optional<ClusterTlsFiles> clusterTls() {
+    Object tls = section("cluster").getValue("tls");
+    if (tls != null && !(tls instanceof JsonObject)) {
+      throw new IllegalArgumentException("cluster.tls must be an object with keyPath, certPath and caPath, got " + tls);
+    }
+    return ClusterTlsFiles.from((JsonObject) tls);
+  }
+
+  /** {@code true}: a clustered node may run on a non-loopback address without event-bus TLS (with a warning). */
+  public boolean clusterInsecure() {
+    return section("cluster").getBoolean("insecure", false);
+  }
+
+  /** The event bus's TCP port when {@code -cluster-port} does not set one; 0 = a random free port. */
+  public int clusterEventBusPort() {
+    return section("cluster").getInteger("eventBusPort", 0);
+  }
+
   /**
    * Event-loop threads: {@code node.eventLoops}, or one per core when 0. A request crosses several
    * verticles; fewer loops than Vert.x's default (two per core) means fewer thread hand-offs per request.
@@ -256,6 +276,12 @@ public final class MicronetConfig {
     if (clusterMembers().isEmpty()) {
       throw new IllegalArgumentException("cluster.members / MICRONET_CLUSTER_MEMBERS must name at least one address");
     }
+    requirePort("cluster.eventBusPort / MICRONET_CLUSTER_EVENTBUS_PORT", section("cluster").getValue("eventBusPort", 0));
+    if (!(section("cluster").getValue("insecure", false) instanceof Boolean)) {
+      throw new IllegalArgumentException("cluster.insecure / MICRONET_CLUSTER_INSECURE must be true or false, got "
+        + section("cluster").getValue("insecure"));
+    }
+    clusterTls(); // all three or none
     validateStorageAndTransport();
   }
 
@@ -290,6 +316,7 @@ public final class MicronetConfig {
     if (dbUrl() != null) {
       DbUrl.parse(dbUrl()).checkFiles();
     }
+    clusterTls().ifPresent(ClusterTlsFiles::requireReadable);
   }
 
   private static void requirePort(String key, Object value) {

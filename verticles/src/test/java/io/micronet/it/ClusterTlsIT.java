@@ -1,0 +1,431 @@
+package io.micronet.it;
+
+import com.hazelcast.config.ClasspathXmlConfig;
+import com.hazelcast.config.Config;
+import io.micronet.it.Nodes.Node;
+import io.micronet.shared.discovery.InstanceRecords;
+import io.micronet.shared.messaging.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.ServiceDiscovery;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Nodes prove who they are: node JVMs from the built jar (see {@link Nodes}) on loopback, with event-bus TLS from a
+ * cluster CA that the test makes itself with {@code scripts/micronet certs}, and "foreign" clustered Vert.x instances
+ * built inside this JVM that join Hazelcast (same cluster name and member list) and then send to the real users and
+ * products instances they find in the discovery records:
+ * <ol>
+ *   <li>TLS pair (A: gateway, B: users + products, sharing the test PostgreSQL): a foreign member without a
+ *   certificate, and one with a certificate from another CA, get no answer, and the product they tried to create is
+ *   not in the catalog;</li>
+ *   <li>control, so that the first can fail: the same foreign sender against a pair started without TLS gets replies
+ *   (an error reply counts);</li>
+ *   <li>a node on a non-loopback address of this machine without TLS exits with status 2 and says what to set; with
+ *   {@code MICRONET_CLUSTER_INSECURE=true} it starts, with a warning.</li>
+ * </ol>
+ * The time from launch to the first request routed across the two nodes is printed for TLS and plain (not asserted).
+ * Node logs in {@code target/cluster-tls-it/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ClusterTlsIT {
+
+  private static final String HOST = "127.0.0.1";
+  /** Hang guards on a loaded, shared machine. */
+  private static final Duration NODE_START_LIMIT = Duration.ofSeconds(90);
+  private static final long REQUEST_TIMEOUT_MS = 10_000;
+  /** How long a foreign sender waits for an answer: long enough that a plain node surely answers in the control. */
+  private static final long FOREIGN_SEND_TIMEOUT_MS = 10_000;
+
+  private Nodes nodes;
+  private Path workDir;
+  private Path certs;
+  private String runId;
+  private String dbUrl;
+  private String jwtSecret;
+  private Vertx vertx;
+  private WebClient http;
+  private final List<Vertx> foreigners = new ArrayList<>();
+  /** The node JVMs of the current test, killed after it. */
+  private final List<Node> started = new ArrayList<>();
+  private final Map<String, Duration> timings = new LinkedHashMap<>();
+
+  @BeforeAll
+  void prepare() throws Exception {
+    nodes = Nodes.create("cluster-tls-it");
+    workDir = nodes.workDir();
+    runId = UUID.randomUUID().toString().substring(0, 8);
+    dbUrl = System.getenv("MICRONET_TEST_DB_URL");
+    jwtSecret = Nodes.randomSecret();
+    vertx = Vertx.vertx();
+    http = WebClient.create(vertx);
+
+    // the certificates, made the way an operator makes them
+    certs = workDir.resolve("certs");
+    certs("ca", certs.toString());
+    certs("node", certs.toString(), "a", HOST);
+    certs("node", certs.toString(), "b", HOST);
+    Path otherCa = workDir.resolve("other-ca");
+    certs("ca", otherCa.toString());
+    certs("node", otherCa.toString(), "stranger", HOST);
+    for (String key : List.of("ca.key", "a.key", "b.key")) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve(key))),
+        "mode of " + key);
+    }
+    System.out.println("[cluster-tls-it] run " + runId + ", node logs and certificates in " + workDir);
+  }
+
+  @AfterEach
+  void stopEverything() {
+    for (Vertx foreign : foreigners) {
+      foreign.close().await();
+    }
+    foreigners.clear();
+    for (Node node : started) {
+      nodes.kill9(node);
+    }
+    started.clear();
+  }
+
+  @AfterAll
+  void tearDown() throws IOException {
+    if (nodes != null) {
+      nodes.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (!timings.isEmpty()) {
+      StringBuilder report = new StringBuilder();
+      timings.forEach((what, took) -> report.append(String.format("%-60s %6d ms%n", what, took.toMillis())));
+      System.out.print("[cluster-tls-it] measured times:\n" + report);
+      Files.writeString(workDir.resolve("timings.txt"), report.toString());
+    }
+  }
+
+  // ---- 1. TLS: a member without the cluster CA's certificate exchanges nothing with the nodes ---------------
+
+  @Test
+  @Order(1)
+  void foreignMembersGetNoAnswerFromTlsNodes() throws Exception {
+    requireDatabase();
+    String cluster = "tls-it-" + runId;
+    int eventBusPort = Nodes.freePort();
+    Pair pair = startPair(cluster, "tls", Map.of(
+      "MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString()),
+      Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("a.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("a.crt").toString()),
+      Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("b.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("b.crt").toString(),
+        "MICRONET_CLUSTER_EVENTBUS_PORT", Integer.toString(eventBusPort)));
+    assertTrue(pair.a().logLines().anyMatch(line -> line.contains("cluster event bus over TLS")), "A logs that its event bus runs TLS");
+    try (Socket socket = new Socket(HOST, eventBusPort)) {
+      assertTrue(socket.isConnected(), "B's event bus listens on MICRONET_CLUSTER_EVENTBUS_PORT " + eventBusPort);
+    }
+
+    Vertx withoutCertificate = joinAsForeigner(cluster, null);
+    Vertx otherCa = joinAsForeigner(cluster, new PemKeyCertOptions()
+      .setKeyPath(workDir.resolve("other-ca/stranger.key").toString())
+      .setCertPath(workDir.resolve("other-ca/stranger.crt").toString()));
+
+    String productName = "tls-it stranger " + runId;
+    List<Future<Message<Object>>> sends = new ArrayList<>();
+    sends.addAll(forgedCalls(withoutCertificate, productName + " plain"));
+    sends.addAll(forgedCalls(otherCa, productName + " other-ca"));
+    Future.join(sends).otherwiseEmpty().await();
+    for (Future<Message<Object>> send : sends) {
+      System.out.println("[cluster-tls-it] a foreign member's call to a TLS node: " + describe(send));
+      assertFalse(answered(send), () -> "a foreign member got an answer from a TLS node: " + describe(send));
+    }
+
+    // and nothing changed: the catalog (read through the gateway) has no product of that name
+    HttpResponse<Buffer> search = get(pair.gatewayPort(), "/api/products?q=" + productName.replace(' ', '+'));
+    assertEquals(200, search.statusCode(), search::bodyAsString);
+    assertEquals(0, search.bodyAsJsonObject().getInteger("total"), () -> "the foreigners' product must not exist: " + search.bodyAsString());
+  }
+
+  // ---- 2. control: the same sender against plain nodes does get answers ------------------------------------
+
+  @Test
+  @Order(2)
+  void theSameForeignSenderIsAnsweredByPlainNodes() {
+    requireDatabase();
+    String cluster = "plain-it-" + runId;
+    startPair(cluster, "plain", Map.of(), Map.of(), Map.of());
+    Vertx foreign = joinAsForeigner(cluster, null);
+    List<Future<Message<Object>>> sends = forgedCalls(foreign, "tls-it control " + runId);
+    Future.join(sends).otherwiseEmpty().await();
+    for (Future<Message<Object>> send : sends) {
+      System.out.println("[cluster-tls-it] the foreign member's call to a plain node: " + describe(send));
+      // a forged manager header is believed by nobody: the answer is a refusal (401), an answer all the same
+      assertTrue(answered(send), () -> "without TLS the foreign member must get an answer (else this test cannot fail): " + describe(send));
+    }
+  }
+
+  // ---- 3. a node on the network refuses to start without TLS, unless told it may ----------------------------
+
+  @Test
+  @Order(3)
+  void aNodeOnANetworkAddressNeedsTlsOrTheInsecureOverride() throws Exception {
+    Optional<String> address = networkAddress();
+    assumeTrue(address.isPresent(), "this machine has no non-loopback IPv4 address");
+    String host = address.get();
+    String cluster = "net-it-" + runId;
+
+    Node refused = startNetworkNode("refused", host, cluster, Map.of());
+    nodes.expectExit(refused);
+    assertTrue(refused.process().waitFor(NODE_START_LIMIT.toSeconds(), TimeUnit.SECONDS), "the node without TLS must exit");
+    assertEquals(2, refused.process().exitValue(), () -> "exit status; log:\n" + refused.logTail());
+    String log = String.join("\n", refused.logLines().toList());
+    for (String expected : List.of("MICRONET_CLUSTER_TLS_KEY", "MICRONET_CLUSTER_TLS_CERT", "MICRONET_CLUSTER_TLS_CA", "MICRONET_CLUSTER_INSECURE=true", host)) {
+      assertTrue(log.contains(expected), () -> "the refusal must name " + expected + "; log:\n" + log);
+    }
+    assertFalse(log.contains("node started"), "nothing started");
+
+    Node insecure = startNetworkNode("insecure", host, cluster, Map.of("MICRONET_CLUSTER_INSECURE", "true"));
+    nodes.awaitUntil("the insecure node on " + host + " starts", NODE_START_LIMIT, insecure.startedNanos(), () -> insecure.clusterNodeId().isPresent());
+    assertTrue(insecure.logLines().anyMatch(line -> line.contains("\"WARN\"") && line.contains("WITHOUT TLS")),
+      () -> "the insecure node must warn; log:\n" + insecure.logTail());
+  }
+
+  // ---- nodes -----------------------------------------------------------------------------------------------
+
+  record Pair(Node a, Node b, int gatewayPort) {
+  }
+
+  /**
+   * A (gateway) and B (users + products) launched together; returns once a product search through A is answered
+   * by B's products instance, and records that time from the launch.
+   */
+  private Pair startPair(String cluster, String label, Map<String, String> common, Map<String, String> onlyA, Map<String, String> onlyB) {
+    int gatewayPort = freePort();
+    Map<String, String> envA = env(cluster, label + "-a", "gateway", common);
+    envA.put("MICRONET_HTTP_PORT", Integer.toString(gatewayPort));
+    envA.putAll(onlyA);
+    Map<String, String> envB = env(cluster, label + "-b", "users,products", common);
+    envB.put("MICRONET_GRPC_PORT", Integer.toString(freePort()));
+    envB.putAll(onlyB);
+    Node a = start(label + "-a", envA, Nodes.CLUSTER_ARGS);
+    Node b = start(label + "-b", envB, Nodes.CLUSTER_ARGS);
+    Duration routable = nodes.awaitUntil(label + ": a product search through A is answered by B", NODE_START_LIMIT, a.startedNanos(),
+      () -> get(gatewayPort, "/api/products?q=warm-up").statusCode() == 200);
+    measure(label + ": launch of A and B -> first request routed across them", routable);
+    nodes.awaitUntil(label + ": A sees the users instance", NODE_START_LIMIT, a.startedNanos(), () -> {
+      JsonObject users = get(gatewayPort, "/status").bodyAsJsonObject().getJsonObject("services").getJsonObject("users");
+      return users != null && users.getInteger("instances", 0) >= 1;
+    });
+    return new Pair(a, b, gatewayPort);
+  }
+
+  private Map<String, String> env(String cluster, String name, String verticles, Map<String, String> common) {
+    Map<String, String> env = new LinkedHashMap<>(common);
+    env.put("MICRONET_VERTICLES", verticles);
+    env.put("MICRONET_CLUSTER_NAME", cluster);
+    env.put("MICRONET_CLUSTER_MEMBERS", HOST);
+    env.put("MICRONET_DATA_DIR", workDir.resolve(name).resolve("data").toString());
+    env.put("MICRONET_JWT_SECRET", jwtSecret);
+    if (dbUrl != null) {
+      env.put("MICRONET_DB_URL", dbUrl);
+    }
+    return env;
+  }
+
+  private Node startNetworkNode(String name, String host, String cluster, Map<String, String> extra) {
+    Map<String, String> env = env(cluster, name, "gateway", extra);
+    env.put("MICRONET_CLUSTER_MEMBERS", host);
+    env.put("MICRONET_HTTP_PORT", Integer.toString(freePort()));
+    env.remove("MICRONET_DB_URL");
+    return start(name, env, List.of("-cluster", "-cluster-host", host));
+  }
+
+  private Node start(String name, Map<String, String> env, List<String> args) {
+    Node node = nodes.start(name, workDir.resolve(name), env, args);
+    started.add(node);
+    return node;
+  }
+
+  // ---- the foreign member --------------------------------------------------------------------------------
+
+  /**
+   * A clustered Vert.x in this JVM that joins the nodes' Hazelcast like a node would (conf/cluster.xml, same name,
+   * same member list) — with no event-bus certificate at all, or with {@code certificate} from another CA and
+   * trusting every server (the worst stranger: it would accept any node's reply).
+   */
+  private Vertx joinAsForeigner(String cluster, PemKeyCertOptions certificate) {
+    Config hazelcast = new ClasspathXmlConfig("conf/cluster.xml");
+    hazelcast.setClusterName(cluster);
+    hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(List.of(HOST));
+    hazelcast.setProperty("hazelcast.local.localAddress", HOST);
+    EventBusOptions eventBus = new EventBusOptions().setHost(HOST);
+    if (certificate != null) {
+      eventBus.setSsl(true).setKeyCertOptions(certificate).setTrustAll(true);
+    }
+    long started = System.nanoTime();
+    Vertx foreign = Vertx.builder()
+      .with(new VertxOptions().setEventBusOptions(eventBus))
+      .withClusterManager(new HazelcastClusterManager(hazelcast))
+      .buildClustered().await();
+    foreigners.add(foreign);
+    measure("foreign member " + (certificate == null ? "without certificate" : "with another CA's certificate") + " joined " + cluster,
+      Nodes.elapsedSince(started));
+    return foreign;
+  }
+
+  /**
+   * What a stranger on the bus tries: create a product (with a forged manager header) and list the users, sent to
+   * the instance addresses it reads from the cluster-wide discovery records.
+   */
+  private List<Future<Message<Object>>> forgedCalls(Vertx foreign, String productName) {
+    ServiceDiscovery discovery = ServiceDiscovery.create(foreign);
+    try {
+      String products = instanceAddress(discovery, "products");
+      String users = instanceAddress(discovery, "users");
+      JsonObject product = new JsonObject().put("name", productName).put("description", "sent by a foreign cluster member")
+        .put("category", "tls-it").put("price", 1.23).put("stock", 5);
+      return List.of(
+        foreign.eventBus().request(products, envelope(product), forged("create")),
+        foreign.eventBus().request(users, envelope(null), forged("list")));
+    } finally {
+      discovery.close();
+    }
+  }
+
+  private String instanceAddress(ServiceDiscovery discovery, String service) {
+    List<Record> found = Collections.synchronizedList(new ArrayList<>());
+    nodes.awaitUntil("the foreign member reads a " + service + " record from the cluster map", Duration.ofSeconds(30), System.nanoTime(), () -> {
+      found.clear();
+      found.addAll(discovery.getRecords(r -> service.equals(r.getName()) && InstanceRecords.EVENT_BUS_ACTIONS.equals(r.getType())).await());
+      return !found.isEmpty();
+    });
+    return found.get(0).getLocation().getString(InstanceRecords.ENDPOINT);
+  }
+
+  private static JsonObject envelope(JsonObject body) {
+    JsonObject envelope = new JsonObject().put(Envelope.PARAMS, new JsonObject()).put(Envelope.QUERY, new JsonObject());
+    return body == null ? envelope : envelope.put(Envelope.BODY, body);
+  }
+
+  private static DeliveryOptions forged(String action) {
+    return new DeliveryOptions().setSendTimeout(FOREIGN_SEND_TIMEOUT_MS)
+      .addHeader(Envelope.ACTION, action)
+      .addHeader("x-caller-id", "stranger")
+      .addHeader("x-caller-role", "manager")
+      .addHeader(Envelope.REQUEST_ID, "tls-it-" + UUID.randomUUID());
+  }
+
+  /** A reply, or a failure the service itself sent back (a refusal is an answer too); not a timeout or "no handler". */
+  private static boolean answered(Future<Message<Object>> send) {
+    if (send.succeeded()) {
+      return true;
+    }
+    return send.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+  }
+
+  private static String describe(Future<Message<Object>> send) {
+    if (send.succeeded()) {
+      return "reply " + send.result().body();
+    }
+    return send.cause() instanceof ReplyException reply
+      ? reply.failureType() + " " + reply.failureCode() + " " + reply.getMessage()
+      : String.valueOf(send.cause());
+  }
+
+  // ---- small helpers ---------------------------------------------------------------------------------------
+
+  private void requireDatabase() {
+    assumeTrue(dbUrl != null && !dbUrl.isBlank(),
+      "MICRONET_TEST_DB_URL is not set: the TLS cluster test shares a PostgreSQL between its nodes (scripts/test starts one)");
+  }
+
+  /** {@code scripts/micronet certs …} of this checkout (found from the built jar: <root>/verticles/target/micronet.jar). */
+  private static void certs(String... args) throws IOException, InterruptedException {
+    Path root = Path.of(System.getProperty("micronet.jar")).toAbsolutePath().getParent().getParent().getParent();
+    List<String> command = new ArrayList<>(List.of(root.resolve("scripts/micronet").toString(), "certs"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "scripts/micronet certs did not finish");
+    assertEquals(0, process.exitValue(), () -> String.join(" ", command) + ":\n" + output);
+  }
+
+  /** A non-loopback, non-link-local IPv4 address of an interface that is up, if any. */
+  private static Optional<String> networkAddress() throws SocketException {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+          return Optional.of(address.getHostAddress());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private HttpResponse<Buffer> get(int port, String path) {
+    return http.get(port, HOST, path).timeout(REQUEST_TIMEOUT_MS).send().await();
+  }
+
+  private void measure(String what, Duration took) {
+    timings.put(what, took);
+    System.out.printf("[cluster-tls-it] %s: %d ms%n", what, took.toMillis());
+  }
+
+  private static int freePort() {
+    try {
+      return Nodes.freePort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
