@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpMethod;
 enum GatewayEndpoint {
   HEALTH(HttpMethod.GET, "/health", Access.PUBLIC),
   STATUS(HttpMethod.GET, "/status", Access.PUBLIC),
-  /** public, but served to loopback clients only */
+  /** no token needed from a loopback caller not behind a proxy, else a manager's ({@link MetricsAccess}) */
   METRICS(HttpMethod.GET, "/metrics", Access.PUBLIC),
   SERVICES(HttpMethod.GET, "/api/services", Access.MANAGER),
   OPENAPI(HttpMethod.GET, "/openapi.json", Access.PUBLIC),
