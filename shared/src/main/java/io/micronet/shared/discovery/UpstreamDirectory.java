@@ -155,14 +155,34 @@ public class UpstreamDirectory {
       return;
     }
     String service = record.getName();
+    if (service == null || !wanted(record) || changesNothing(record)) {
+      return;
+    }
     // one queued re-read of a service covers every announcement that arrives before it runs
-    if (service == null || !wanted(record) || !recheckQueued.add(service)) {
+    if (!recheckQueued.add(service)) {
       return;
     }
     serially(() -> {
       recheckQueued.remove(service);
       return read(r -> wanted(r) && service.equals(r.getName()), service::equals);
     });
+  }
+
+  /**
+   * An announcement that cannot change the view needs no read: an instance republishing its record (every few
+   * seconds) is already there, and an HTTP endpoint this caller does not list is never fronted.
+   */
+  private boolean changesNothing(Record record) {
+    String id;
+    if (HttpEndpoint.TYPE.equals(record.getType())) {
+      id = httpEndpoints.stream().filter(spec -> spec.matches(record)).findFirst().map(HttpEndpointSpec::instanceId).orElse(null);
+      if (id == null) {
+        return true;
+      }
+    } else {
+      id = InstanceRecords.instanceId(record);
+    }
+    return record.getStatus() == Status.UP && byInstance.containsKey(id);
   }
 
   /** Reads run one after another, so an older snapshot of the registry never undoes a newer one. */
