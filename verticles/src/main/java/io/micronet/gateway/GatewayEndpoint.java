@@ -13,7 +13,7 @@ enum GatewayEndpoint {
   /** this node's stateful services reach their databases ({@link ReadinessCheck}) */
   READY(HttpMethod.GET, "/health/ready", Access.PUBLIC),
   STATUS(HttpMethod.GET, "/status", Access.PUBLIC),
-  /** public, but served to loopback clients only */
+  /** no token needed from a loopback caller not behind a proxy, else a manager's ({@link MetricsAccess}) */
   METRICS(HttpMethod.GET, "/metrics", Access.PUBLIC),
   SERVICES(HttpMethod.GET, "/api/services", Access.MANAGER),
   OPENAPI(HttpMethod.GET, "/openapi.json", Access.PUBLIC),

@@ -33,7 +33,7 @@ import java.util.Set;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * The gateway's router: request id and log, rate limit, body limit, then each {@link ApiRoutes} entry
+ * The gateway's router: request id and log, security headers, the client's address, rate limit, body limit, then each {@link ApiRoutes} entry
  * (access check → {@link ServiceRouter}), plain HTTP services under {@code /api/<service>/…}, the
  * gateway's own endpoints ({@link GatewayEndpoint}: health, status, metrics, services, the API documentation),
  * swagger-ui and the static page, and JSON errors for everything that goes wrong.
@@ -47,7 +47,7 @@ final class GatewayRoutes {
   private final ServiceRouter serviceRouter;
   private final AccessGuard guard;
   private final RateLimiter rateLimiter;
-  private final boolean trustForwardedFor;
+  private final ClientAddress clientAddress;
   private final long bodyLimit;
   private final Handler<RoutingContext> metricsHandler;
   private final ApiDocs docs;
@@ -55,14 +55,14 @@ final class GatewayRoutes {
   private final ReadinessCheck readiness;
 
   GatewayRoutes(Vertx vertx, UpstreamDirectory directory, ServiceRouter serviceRouter, AccessGuard guard,
-                RateLimiter rateLimiter, boolean trustForwardedFor, long bodyLimit, Handler<RoutingContext> metricsHandler,
+                RateLimiter rateLimiter, ClientAddress clientAddress, long bodyLimit, Handler<RoutingContext> metricsHandler,
                 ApiDocs docs, List<String> corsOrigins, ReadinessCheck readiness) {
     this.vertx = vertx;
     this.directory = directory;
     this.serviceRouter = serviceRouter;
     this.guard = guard;
     this.rateLimiter = rateLimiter;
-    this.trustForwardedFor = trustForwardedFor;
+    this.clientAddress = clientAddress;
     this.bodyLimit = bodyLimit;
     this.metricsHandler = metricsHandler;
     this.docs = docs;
@@ -72,7 +72,7 @@ final class GatewayRoutes {
 
   Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(RequestLog::handle);
+    router.route().handler(RequestLog::handle).handler(SecurityHeaders::handle).handler(clientAddress::handle);
     if (!corsOrigins.isEmpty()) {
       // a shop front end served from another origin may call the API; preflights are answered here. Pages the
       // gateway serves itself (/docs) send their own origin, which is no cross-origin call at all
@@ -97,7 +97,7 @@ final class GatewayRoutes {
     own(router, GatewayEndpoint.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     own(router, GatewayEndpoint.READY).handler(readiness::handle);
     own(router, GatewayEndpoint.STATUS).handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
-    own(router, GatewayEndpoint.METRICS).handler(this::loopbackOnly).handler(metricsHandler);
+    own(router, GatewayEndpoint.METRICS).handler(new MetricsAccess(guard, clientAddress)).handler(metricsHandler);
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
     own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));
     own(router, GatewayEndpoint.SERVICES).handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), GatewayEndpoint.SERVICES.access())
@@ -175,11 +175,11 @@ final class GatewayRoutes {
   /** What travels with the call: the caller's own token goes on, so that the service verifies it itself. */
   private CallContext callContext(RoutingContext ctx) {
     return new CallContext(ctx.get(RequestLog.REQUEST_ID), Envelope.bearerToken(ctx.request().getHeader("Authorization")),
-      ctx.request().getHeader("Idempotency-Key"), clientKey(ctx));
+      ctx.request().getHeader("Idempotency-Key"), ClientAddress.of(ctx));
   }
 
   private void rateLimit(RoutingContext ctx) {
-    RateLimiter.Decision decision = rateLimiter.tryAcquire(clientKey(ctx));
+    RateLimiter.Decision decision = rateLimiter.tryAcquire(ClientAddress.of(ctx));
     if (decision.allowed()) {
       ctx.next();
       return;
@@ -187,27 +187,6 @@ final class GatewayRoutes {
     ctx.response().putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
     HttpErrors.write(ctx, new ServiceException(ErrorCode.RATE_LIMITED,
       "too many requests; retry in " + decision.retryAfterSeconds() + " s"));
-  }
-
-  private String clientKey(RoutingContext ctx) {
-    if (trustForwardedFor) {
-      // the right-most address is the one our own proxy added; the ones before it are the client's word
-      String forwarded = ctx.request().getHeader("X-Forwarded-For");
-      if (forwarded != null && !forwarded.isBlank()) {
-        String[] hops = forwarded.split(",");
-        return hops[hops.length - 1].strip();
-      }
-    }
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-  }
-
-  private void loopbackOnly(RoutingContext ctx) {
-    String host = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().host();
-    if (host.equals("127.0.0.1") || host.startsWith("127.") || host.equals("0:0:0:0:0:0:0:1") || host.equals("::1")) {
-      ctx.next();
-    } else {
-      HttpErrors.write(ctx, ErrorCode.FORBIDDEN, "metrics are served to loopback clients only");
-    }
   }
 
   /** A request whose Origin (if any) is the gateway's own: scheme and the Host it was addressed to. */

@@ -3,6 +3,7 @@ package io.micronet.gateway;
 import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.config.TlsFiles;
+import io.micronet.shared.discovery.HttpEndpointSpec;
 import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
@@ -13,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -23,11 +25,17 @@ import io.vertx.servicediscovery.ServiceDiscovery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-/** Wiring only: discovery view, breakers, the router ({@link GatewayRoutes}) and the HTTP server. */
+/**
+ * Wiring only: discovery view (with the plain HTTP services this gateway's conf lists), breakers, the router
+ * ({@link GatewayRoutes}), the HTTP server and, when configured, the management port ({@link ManagementServer}).
+ */
 public class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -37,16 +45,29 @@ public class GatewayVerticle extends VerticleBase {
   private UpstreamDirectory directory;
   private WebClient webClient;
   private HttpServer server;
+  private HttpServer managementServer;
   private MembershipWatch membership;
   private TokenVerifier verifier;
 
   @Override
   public Future<?> start() {
     config = MicronetConfig.of(config());
+    ClientAddress clientAddress;
+    List<HttpEndpointSpec> httpEndpoints;
+    try {
+      clientAddress = ClientAddress.trusting(config.trustedProxies());
+      httpEndpoints = HttpEndpointSpec.parse(config.section("gateway").getJsonArray("httpEndpoints", new JsonArray()),
+        "gateway.httpEndpoints", apiNamesTaken());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      return Future.failedFuture(e);
+    }
     BreakerPolicy breakerPolicy = BreakerPolicy.from(config.section("breaker"));
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     discovery = ServiceDiscovery.create(vertx);
-    directory = new UpstreamDirectory(vertx, discovery, breakerPolicy, registry, "gateway");
+    // the plain HTTP services fronted are the ones listed here, whatever discovery announces
+    directory = new UpstreamDirectory(vertx, discovery, breakerPolicy, registry, "gateway")
+      .httpEndpoints(httpEndpoints)
+      .maxInstancesPerService(config.maxInstancesPerService());
     webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
     UpstreamClient client = new UpstreamClient(vertx, webClient, breakerPolicy.callTimeoutMs());
     JsonObject gateway = config.section("gateway");
@@ -62,28 +83,64 @@ public class GatewayVerticle extends VerticleBase {
         verifier = ready.resultAt(1);
         ApiDocs docs = ready.resultAt(2);
         Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(verifier), rateLimiter,
-          rateLimit.getBoolean("trustForwardedFor", false), config.bodyLimitBytes(), metricsHandler(), docs, config.corsOrigins(),
+          clientAddress, config.bodyLimitBytes(), metricsHandler(), docs, config.corsOrigins(),
           new ReadinessCheck(vertx, config)).router();
         server = vertx.createHttpServer(TlsFiles.apply(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())
+          // a client that holds a connection and sends nothing does not hold it for ever
+          .setIdleTimeout(config.httpIdleTimeoutSeconds())
           .setCompressionSupported(config.section("http").getBoolean("compression", false)), config.httpTls()));
         return server.requestHandler(router).listen();
       })
-      .onSuccess(s -> LOG.info("gateway listening", kv("port", s.actualPort()), kv("tls", config.httpTls() != null)));
+      .onSuccess(s -> LOG.info("gateway listening", kv("port", s.actualPort()), kv("tls", config.httpTls() != null)))
+      .compose(s -> startManagementServer(clientAddress));
+  }
+
+  private Future<Void> startManagementServer(ClientAddress clientAddress) {
+    if (config.managementPort() == 0) {
+      return Future.succeededFuture();
+    }
+    return ManagementServer.start(vertx, config.managementHost(), config.managementPort(), config.httpIdleTimeoutSeconds(),
+        clientAddress, metricsHandler())
+      .onSuccess(s -> {
+        managementServer = s;
+        LOG.info("management port listening", kv("host", config.managementHost()), kv("port", s.actualPort()));
+      })
+      .mapEmpty();
+  }
+
+  /** {@code /api/<name>} segments the gateway serves itself: a plain HTTP service may not take them. */
+  private static Set<String> apiNamesTaken() {
+    Set<String> names = new HashSet<>();
+    ApiRoutes.ALL.forEach(route -> names.add(route.path().split("/")[2]));
+    for (GatewayEndpoint endpoint : GatewayEndpoint.values()) {
+      if (endpoint.path().startsWith("/api/")) {
+        names.add(endpoint.path().split("/")[2]);
+      }
+    }
+    return names;
   }
 
   @Override
   public Future<?> stop() {
-    membership.cancel();
+    if (membership != null) {
+      membership.cancel();
+    }
+    Future<Void> management = managementServer == null ? Future.succeededFuture() : managementServer.close();
     // stop accepting, let in-flight requests finish (bounded), then drop the view
     Future<Void> drained = server == null ? Future.succeededFuture()
       : server.shutdown(config.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> directory.stop())
+    drained = Future.join(drained, management).mapEmpty();
+    return drained.eventually(() -> directory == null ? Future.succeededFuture() : directory.stop())
       .eventually(() -> verifier == null ? Future.succeededFuture() : verifier.stop())
       .eventually(() -> {
-      webClient.close();
-      discovery.close();
+      if (webClient != null) {
+        webClient.close();
+      }
+      if (discovery != null) {
+        discovery.close();
+      }
       return Future.succeededFuture();
     });
   }

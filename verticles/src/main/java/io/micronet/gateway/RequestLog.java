@@ -11,7 +11,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * Gives every request an id (the caller's {@code X-Request-Id} when it is sane, a new one otherwise),
- * returns it on the response, and writes one JSON log line when the response ends.
+ * returns it on the response, and writes one JSON log line when the response ends (its {@code client} is the
+ * address {@link ClientAddress} decided, so a client behind our proxy is logged as itself).
  */
 final class RequestLog {
 
@@ -38,7 +39,7 @@ final class RequestLog {
       kv("durationMs", (System.nanoTime() - start) / 1_000_000.0),
       kv("instance", ctx.get(INSTANCE)),
       kv("requestId", requestId),
-      kv("client", ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host())));
+      kv("client", ClientAddress.of(ctx))));
     ctx.next();
   }
 }

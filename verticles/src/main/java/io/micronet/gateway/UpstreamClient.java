@@ -6,7 +6,6 @@ import io.micronet.shared.messaging.Replies;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -18,6 +17,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -129,12 +129,35 @@ public class UpstreamClient {
     } else {
       sent = http.send();
     }
-    return sent.compose(response -> classify(new UpstreamReply(response.statusCode(),
-      response.body() == null ? Buffer.buffer() : response.body(), contentType(response.headers()), null)));
+    return sent.compose(response -> classify(onlyJson(new UpstreamReply(response.statusCode(),
+      response.body() == null ? Buffer.buffer() : response.body(), response.headers().get("Content-Type"), null))));
   }
 
-  private static String contentType(MultiMap headers) {
-    String type = headers.get("Content-Type");
-    return type == null ? JSON : type;
+  /**
+   * What a plain HTTP service answers reaches the client only as JSON: a body of another type (an HTML page, a
+   * script, something with no type at all) would be served from the gateway's own origin. Such an answer becomes
+   * a 502 contract error; an error status keeps its status and gets the contract's body ({@link #inContractShape}).
+   */
+  static UpstreamReply onlyJson(UpstreamReply reply) {
+    if (reply.body().length() == 0 || isJson(reply.contentType())) {
+      return new UpstreamReply(reply.status(), reply.body(), isJson(reply.contentType()) ? reply.contentType() : JSON,
+        reply.instanceId());
+    }
+    if (reply.status() >= 400) {
+      // not JSON, so not the contract's error shape either: inContractShape replaces the body, keeping the status
+      return new UpstreamReply(reply.status(), reply.body(), JSON, reply.instanceId());
+    }
+    Buffer body = new ServiceException(ErrorCode.BAD_GATEWAY, "the upstream service answered with "
+      + (reply.contentType() == null ? "no content type" : "a body that is not JSON")).toJson().toBuffer();
+    return new UpstreamReply(ErrorCode.BAD_GATEWAY.httpStatus(), body, JSON, reply.instanceId());
+  }
+
+  /** {@code application/json} or a {@code +json} type, parameters (charset) aside. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    return type.equals(JSON) || type.startsWith("application/") && type.endsWith("+json");
   }
 }

@@ -2,6 +2,7 @@ package io.micronet.node;
 
 import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.discovery.HttpEndpointSpec;
 import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.discovery.RecordPublisher;
@@ -56,8 +57,10 @@ public class NodeVerticle extends VerticleBase {
     warnAboutClusterSettings();
     List<Record> endpoints;
     try {
-      endpoints = HttpEndpoints.records(config.section("discovery").getJsonArray("httpEndpoints", new JsonArray()),
-        NodeIdentity.nodeId(vertx), VerticleCatalog.VERTICLES.keySet());
+      // plain HTTP services this node announces (the gateway fronts those its own conf lists too)
+      endpoints = HttpEndpointSpec.parse(config.section("discovery").getJsonArray("httpEndpoints", new JsonArray()),
+        "discovery.httpEndpoints", VerticleCatalog.VERTICLES.keySet()).stream()
+        .map(spec -> spec.record(NodeIdentity.nodeId(vertx))).toList();
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(e);
     }

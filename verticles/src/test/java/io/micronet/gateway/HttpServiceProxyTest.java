@@ -25,10 +25,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Plain HTTP services announced in a node's conf ({@code discovery.httpEndpoints}) are fronted by the
- * gateway like the event-bus services: access rule, round-robin, per-instance breaker, retry of reads.
+ * Plain HTTP services announced in a node's conf ({@code discovery.httpEndpoints}) and listed in the gateway's
+ * ({@code gateway.httpEndpoints}) are fronted by the gateway like the event-bus services: access rule,
+ * round-robin, per-instance breaker, retry of reads. Announced but not listed: not fronted. Only JSON comes back.
  */
 class HttpServiceProxyTest {
 
@@ -39,6 +42,8 @@ class HttpServiceProxyTest {
   private static int gatewayPort;
   private static int healthyPort;
   private static int brokenPort;
+  private static int htmlPort;
+  private static int hiddenPort;
   private static String clientToken;
   private static String managerToken;
 
@@ -55,6 +60,10 @@ class HttpServiceProxyTest {
         .put("callerRole", req.getHeader("x-caller-role"))
         .encode())));
     brokenPort = listen(vertx.createHttpServer().requestHandler(req -> req.response().setStatusCode(500).end("broken")));
+    htmlPort = listen(vertx.createHttpServer().requestHandler(req -> req.response()
+      .putHeader("Content-Type", "text/html").end("<script>alert(document.cookie)</script>")));
+    hiddenPort = listen(vertx.createHttpServer().requestHandler(req -> req.response()
+      .putHeader("Content-Type", "application/json").end("{\"secret\":true}")));
     gatewayPort = freePort();
     JsonObject conf = new JsonObject()
       .put("node", new JsonObject().put("verticles", List.of("gateway")))
@@ -62,9 +71,16 @@ class HttpServiceProxyTest {
       .put("storage", new JsonObject().put("dataDir", dataDir.toString()))
       .put("security", new JsonObject().put("jwtSecret", SECRET))
       .put("breaker", new JsonObject().put("maxFailures", 2).put("resetTimeoutMs", 60_000))
+      // the node announces four endpoints; the gateway fronts the three its own list names
       .put("discovery", new JsonObject().put("httpEndpoints", new JsonArray()
         .add(endpoint(healthyPort))
-        .add(endpoint(brokenPort))));
+        .add(endpoint(brokenPort))
+        .add(endpoint("pages", htmlPort))
+        .add(endpoint("hidden", hiddenPort))))
+      .put("gateway", new JsonObject().put("httpEndpoints", new JsonArray()
+        .add(endpoint(healthyPort))
+        .add(endpoint(brokenPort))
+        .add(endpoint("pages", htmlPort))));
     vertx.deployVerticle(new NodeVerticle(), new DeploymentOptions().setConfig(MicronetConfig.load(conf, Map.of()).json())).await();
     Tokens tokens = Tokens.withSecret(vertx, SECRET);
     clientToken = tokens.issue(new Caller("c1", "carla", Caller.CLIENT), 600);
@@ -92,13 +108,35 @@ class HttpServiceProxyTest {
     }
 
     JsonArray instances = get("/api/services", managerToken).bodyAsJsonObject().getJsonArray("items");
-    assertEquals(2, instances.size());
+    assertEquals(3, instances.size(), instances.encode());
     for (Object item : instances) {
       JsonObject instance = (JsonObject) item;
+      if (!instance.getString("service").equals("legacy")) {
+        continue;
+      }
       String expected = instance.getString("address").endsWith(":" + brokenPort + "/v1") ? "OPEN" : "CLOSED";
       assertEquals(expected, instance.getString("breaker"), instance.encode());
       assertEquals("http", instance.getString("kind"));
     }
+  }
+
+  @Test
+  void anEndpointAnnouncedButNotListedByTheGatewayIsNotRouted() {
+    // the same node's listed endpoints are routed: the record reached this gateway, it is the list that decides
+    assertEquals(200, get("/api/legacy/items", clientToken).statusCode());
+    HttpResponse<Buffer> hidden = get("/api/hidden/anything", managerToken);
+    assertEquals(404, hidden.statusCode(), hidden.bodyAsString());
+    assertEquals("NOT_FOUND", hidden.bodyAsJsonObject().getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void anAnswerThatIsNotJsonBecomesA502ContractError() {
+    HttpResponse<Buffer> response = get("/api/pages/index", clientToken);
+    assertEquals(502, response.statusCode(), response.bodyAsString());
+    assertTrue(response.getHeader("Content-Type").startsWith("application/json"), response.getHeader("Content-Type"));
+    assertEquals("nosniff", response.getHeader("X-Content-Type-Options"));
+    assertEquals("BAD_GATEWAY", response.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertFalse(response.bodyAsString().contains("<script>"));
   }
 
   @Test
@@ -117,7 +155,11 @@ class HttpServiceProxyTest {
   }
 
   private static JsonObject endpoint(int port) {
-    return new JsonObject().put("name", "legacy").put("host", "127.0.0.1").put("port", port).put("root", "/v1").put("access", "any");
+    return endpoint("legacy", port);
+  }
+
+  private static JsonObject endpoint(String name, int port) {
+    return new JsonObject().put("name", name).put("host", "127.0.0.1").put("port", port).put("root", "/v1").put("access", "any");
   }
 
   private static int listen(HttpServer server) {

@@ -149,7 +149,7 @@ class ServiceRouterTest {
 
   @Test
   void anInstanceWithNoConsumerIsPassedOverEvenForWrites() {
-    publish("gone", "address.with.no.consumer");
+    publish("gone", InstanceRecords.address("products", "gone"));
     instance("b", Behaviour.OK);
     for (int i = 0; i < 4; i++) {
       assertEquals(200, router.route(post(null)).await().status());
@@ -197,7 +197,7 @@ class ServiceRouterTest {
 
   private Record instance(String id, Behaviour behaviour) {
     AtomicInteger counter = calls.computeIfAbsent(id, k -> new AtomicInteger());
-    String address = "test.products." + id;
+    String address = InstanceRecords.address("products", id);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> {
       counter.incrementAndGet();
       switch (behaviour) {

@@ -41,7 +41,10 @@ public final class EnvOverrides {
     new Binding("MICRONET_GATEWAY_INSTANCES", "gateway.instances", Kind.INT),
     new Binding("MICRONET_RATE_LIMIT_RPS", "gateway.rateLimit.requestsPerSecond", Kind.INT),
     new Binding("MICRONET_RATE_LIMIT_BURST", "gateway.rateLimit.burst", Kind.INT),
-    new Binding("MICRONET_TRUST_FORWARDED_FOR", "gateway.rateLimit.trustForwardedFor", Kind.BOOLEAN),
+    new Binding("MICRONET_TRUSTED_PROXIES", "gateway.trustedProxies", Kind.LIST),
+    new Binding("MICRONET_HTTP_IDLE_TIMEOUT_SECONDS", "http.idleTimeoutSeconds", Kind.INT),
+    new Binding("MICRONET_MANAGEMENT_PORT", "management.port", Kind.INT),
+    new Binding("MICRONET_MANAGEMENT_HOST", "management.host", Kind.STRING),
     new Binding("MICRONET_BREAKER_MAX_FAILURES", "breaker.maxFailures", Kind.INT),
     new Binding("MICRONET_BREAKER_TIMEOUT_MS", "breaker.callTimeoutMs", Kind.INT),
     new Binding("MICRONET_BREAKER_RESET_MS", "breaker.resetTimeoutMs", Kind.INT),
@@ -68,7 +71,16 @@ public final class EnvOverrides {
     return BINDINGS.stream().map(Binding::variable).toList();
   }
 
+  /** Variables that no longer mean anything, with what replaced them: set, they stop the node rather than be ignored. */
+  static final Map<String, String> RETIRED = Map.of(
+    "MICRONET_TRUST_FORWARDED_FOR", "MICRONET_TRUSTED_PROXIES (addresses or CIDRs of your reverse proxies)");
+
   static void apply(JsonObject config, Map<String, String> env) {
+    RETIRED.forEach((variable, replacement) -> {
+      if (env.get(variable) != null) {
+        throw new IllegalArgumentException(variable + " is gone: use " + replacement);
+      }
+    });
     for (Binding binding : BINDINGS) {
       String raw = env.get(binding.variable());
       if (raw == null || raw.isBlank()) {

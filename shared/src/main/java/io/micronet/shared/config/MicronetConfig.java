@@ -91,6 +91,31 @@ public final class MicronetConfig {
     return section("http").getLong("bodyLimitBytes");
   }
 
+  /** Seconds a gateway connection may stay idle before it is closed; 0: never. */
+  public int httpIdleTimeoutSeconds() {
+    return section("http").getInteger("idleTimeoutSeconds", 60);
+  }
+
+  /** Addresses and CIDR ranges of the reverse proxies whose {@code X-Forwarded-For} the gateway believes. */
+  public List<String> trustedProxies() {
+    Object value = section("gateway").getValue("trustedProxies");
+    return value == null ? List.of() : stringList(value);
+  }
+
+  /** The management HTTP port (/metrics, /health only); 0: none. */
+  public int managementPort() {
+    return section("management").getInteger("port", 0);
+  }
+
+  public String managementHost() {
+    return section("management").getString("host", "127.0.0.1");
+  }
+
+  /** The most instances of one service a caller keeps in its view (and so breakers and gauges). */
+  public int maxInstancesPerService() {
+    return section("discovery").getInteger("maxInstancesPerService", 64);
+  }
+
   public int grpcPort() {
     return section("grpc").getInteger("port");
   }
@@ -233,6 +258,14 @@ public final class MicronetConfig {
     }
     requirePort("http.port", section("http").getValue("port"));
     requirePort("grpc.port", section("grpc").getValue("port"));
+    requirePort("management.port", section("management").getValue("port", 0));
+    requireNonNegative("http.idleTimeoutSeconds", section("http").getValue("idleTimeoutSeconds", 60));
+    requirePositive("discovery.maxInstancesPerService", section("discovery").getValue("maxInstancesPerService", 64));
+    JsonObject rateLimit = section("gateway").getJsonObject("rateLimit");
+    if (rateLimit != null && rateLimit.containsKey("trustForwardedFor")) {
+      throw new IllegalArgumentException("gateway.rateLimit.trustForwardedFor is gone: list your reverse proxies in "
+        + "gateway.trustedProxies / MICRONET_TRUSTED_PROXIES (addresses or CIDRs); X-Forwarded-For is believed only from them");
+    }
     requirePositive("http.bodyLimitBytes", section("http").getValue("bodyLimitBytes"));
     requirePositive("breaker.maxFailures", section("breaker").getValue("maxFailures"));
     requirePositive("breaker.callTimeoutMs", section("breaker").getValue("callTimeoutMs"));
@@ -322,6 +355,12 @@ public final class MicronetConfig {
   private static void requirePort(String key, Object value) {
     if (!(value instanceof Number n) || n.intValue() < 0 || n.intValue() > 65535) {
       throw new IllegalArgumentException(key + " must be a port number (0-65535), got " + value);
+    }
+  }
+
+  private static void requireNonNegative(String key, Object value) {
+    if (!(value instanceof Number n) || n.doubleValue() < 0) {
+      throw new IllegalArgumentException(key + " must be zero or a positive number, got " + value);
     }
   }
 

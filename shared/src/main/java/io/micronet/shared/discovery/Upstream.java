@@ -32,19 +32,31 @@ public final class Upstream {
   private final CircuitBreaker breaker;
   private final Set<Promise<?>> inFlight = new HashSet<>();
 
+  /** An instance reached over the event bus, at the address its record names (checked by the directory). */
   public Upstream(Record record, CircuitBreaker breaker) {
-    this.service = record.getName();
-    this.instanceId = InstanceRecords.instanceId(record);
-    this.nodeId = InstanceRecords.nodeId(record);
-    this.kind = HttpEndpoint.TYPE.equals(record.getType()) ? Kind.HTTP : Kind.EVENT_BUS;
-    this.location = record.getLocation() == null ? new JsonObject() : record.getLocation().copy();
-    JsonObject metadata = record.getMetadata() == null ? new JsonObject() : record.getMetadata();
-    this.version = metadata.getString(InstanceRecords.VERSION);
-    this.access = switch (metadata.getString(InstanceRecords.ACCESS, "any")) {
-      case "public" -> Access.PUBLIC;
-      case "manager" -> Access.MANAGER;
-      default -> Access.ANY_ROLE;
-    };
+    this(record.getName(), InstanceRecords.instanceId(record), InstanceRecords.nodeId(record), Kind.EVENT_BUS,
+      record.getLocation() == null ? new JsonObject() : record.getLocation().copy(),
+      record.getMetadata() == null ? null : record.getMetadata().getString(InstanceRecords.VERSION), Access.ANY_ROLE, breaker);
+  }
+
+  /**
+   * A plain HTTP service where the caller's own conf says it is and with the access the conf gives it: a record
+   * only tells that the endpoint is announced (and by which node), never where it lives or who may call it.
+   */
+  public static Upstream http(HttpEndpointSpec spec, String nodeId, CircuitBreaker breaker) {
+    JsonObject location = new JsonObject().put("host", spec.host()).put("port", spec.port()).put("root", spec.root());
+    return new Upstream(spec.name(), spec.instanceId(), nodeId, Kind.HTTP, location, null, spec.accessRule(), breaker);
+  }
+
+  private Upstream(String service, String instanceId, String nodeId, Kind kind, JsonObject location, String version,
+                   Access access, CircuitBreaker breaker) {
+    this.service = service;
+    this.instanceId = instanceId;
+    this.nodeId = nodeId;
+    this.kind = kind;
+    this.location = location;
+    this.version = version;
+    this.access = access;
     this.breaker = breaker;
   }
 

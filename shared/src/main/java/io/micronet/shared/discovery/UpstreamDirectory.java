@@ -13,6 +13,7 @@ import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.servicediscovery.ServiceDiscoveryOptions;
 import io.vertx.servicediscovery.Status;
+import io.vertx.servicediscovery.types.HttpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +25,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * The gateway's local view of every routable instance, kept current by discovery announcements, a
- * periodic full refresh, and a refresh whenever a breaker half-opens (the instance may be gone). No
- * discovery lookup happens on the request path. Each instance gets its own breaker, created when it
- * appears and closed when it goes.
+ * A caller's local view of every routable instance, kept current by a periodic full re-read of the
+ * discovery registry, a re-read of a service whenever an announcement names it, and a full re-read whenever a
+ * breaker half-opens (the instance may be gone). No discovery lookup happens on the request path. Each
+ * instance gets its own breaker, created when it appears and closed when it goes.
+ * <p>
+ * Records are believed only as far as they can be checked: an event-bus record must point into its service's own
+ * address space ({@link InstanceRecords#inOwnAddressSpace}) and belong to a live cluster member; a plain HTTP
+ * endpoint must be one the caller's own conf lists ({@link #httpEndpoints}), and then the conf says where it is
+ * and who may call it. Announcements are only hints: an UP or DOWN announcement makes the view re-read that
+ * service from the registry, so one node's announcement cannot remove another node's live instance. At most
+ * {@link #maxInstancesPerService} instances (and so breakers and gauges) per service; the rest are ignored.
  */
 public class UpstreamDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamDirectory.class);
+  public static final int DEFAULT_MAX_INSTANCES_PER_SERVICE = 64;
+  private static final long WARNING_INTERVAL_MS = 60_000;
+  private static final long READ_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
   private final ServiceDiscovery discovery;
@@ -45,7 +60,13 @@ public class UpstreamDirectory {
   private final Set<String> services;
   private final Map<String, Upstream> byInstance = new LinkedHashMap<>();
   private final Map<String, Gauge> gauges = new HashMap<>();
+  private final Set<String> recheckQueued = new HashSet<>();
+  private final ThrottledWarning refusedWarning = new ThrottledWarning(WARNING_INTERVAL_MS);
+  private final ThrottledWarning boundWarning = new ThrottledWarning(WARNING_INTERVAL_MS);
+  private List<HttpEndpointSpec> httpEndpoints = List.of();
+  private int maxInstancesPerService = DEFAULT_MAX_INSTANCES_PER_SERVICE;
   private Map<String, List<Upstream>> byService = Map.of();
+  private Future<Void> reads = Future.succeededFuture();
   private MessageConsumer<JsonObject> announcements;
   private long refreshTimer = -1;
 
@@ -70,9 +91,21 @@ public class UpstreamDirectory {
     this.registry = registry;
   }
 
+  /** The plain HTTP services this caller may front (its own conf's list); none by default. Call before start. */
+  public UpstreamDirectory httpEndpoints(List<HttpEndpointSpec> endpoints) {
+    this.httpEndpoints = List.copyOf(endpoints);
+    return this;
+  }
+
+  /** At most this many instances per service in the view; call before start. */
+  public UpstreamDirectory maxInstancesPerService(int max) {
+    this.maxInstancesPerService = max;
+    return this;
+  }
+
   public Future<Void> start(long refreshMillis) {
     announcements = vertx.eventBus().consumer(ServiceDiscoveryOptions.DEFAULT_ANNOUNCE_ADDRESS,
-      message -> onAnnouncement(new Record(message.body())));
+      message -> onAnnouncement(message.body()));
     refreshTimer = vertx.setPeriodic(refreshMillis, id -> refresh());
     return announcements.completion().compose(v -> refresh());
   }
@@ -94,21 +127,7 @@ public class UpstreamDirectory {
 
   /** Re-reads every record: adds what is new, drops what has gone, keeps the breakers of the rest. */
   public Future<Void> refresh() {
-    return discovery.getRecords(this::wanted)
-      .onSuccess(records -> {
-        Set<String> members = liveNodes();
-        Map<String, Record> current = new HashMap<>();
-        records.stream().filter(record -> onLiveNode(record, members))
-          .forEach(record -> current.put(InstanceRecords.instanceId(record), record));
-        new ArrayList<>(byInstance.keySet()).stream().filter(id -> !current.containsKey(id)).forEach(this::remove);
-        current.forEach((id, record) -> {
-          if (!byInstance.containsKey(id)) {
-            add(record);
-          }
-        });
-      })
-      .onFailure(e -> LOG.warn("discovery refresh failed", kv("reason", e.getMessage())))
-      .mapEmpty();
+    return serially(() -> read(this::wanted, service -> true));
   }
 
   /**
@@ -127,18 +146,100 @@ public class UpstreamDirectory {
     return Upstream.isRoutable(record) && (services == null || services.contains(record.getName()));
   }
 
-  private void onAnnouncement(Record record) {
-    if (!wanted(record)) {
+  /** An announcement (UP, DOWN, unpublished) only says "look again": the registry says what is there. */
+  private void onAnnouncement(JsonObject json) {
+    Record record;
+    try {
+      record = new Record(json);
+    } catch (RuntimeException e) {
       return;
     }
-    String id = InstanceRecords.instanceId(record);
-    if (record.getStatus() == Status.UP && onLiveNode(record, liveNodes())) {
-      if (!byInstance.containsKey(id)) {
-        add(record);
+    String service = record.getName();
+    if (service == null || !wanted(record) || changesNothing(record)) {
+      return;
+    }
+    // one queued re-read of a service covers every announcement that arrives before it runs
+    if (!recheckQueued.add(service)) {
+      return;
+    }
+    serially(() -> {
+      recheckQueued.remove(service);
+      return read(r -> wanted(r) && service.equals(r.getName()), service::equals);
+    });
+  }
+
+  /**
+   * An announcement that cannot change the view needs no read: an instance republishing its record (every few
+   * seconds) is already there, and an HTTP endpoint this caller does not list is never fronted.
+   */
+  private boolean changesNothing(Record record) {
+    String id;
+    if (HttpEndpoint.TYPE.equals(record.getType())) {
+      id = httpEndpoints.stream().filter(spec -> spec.matches(record)).findFirst().map(HttpEndpointSpec::instanceId).orElse(null);
+      if (id == null) {
+        return true;
       }
     } else {
-      remove(id);
+      id = InstanceRecords.instanceId(record);
     }
+    return record.getStatus() == Status.UP && byInstance.containsKey(id);
+  }
+
+  /** Reads run one after another, so an older snapshot of the registry never undoes a newer one. */
+  private Future<Void> serially(Supplier<Future<Void>> step) {
+    reads = reads.transform(previous -> step.get());
+    return reads;
+  }
+
+  private Future<Void> read(Function<Record, Boolean> filter, Predicate<String> inScope) {
+    // bounded: reads run in a row, and one that never answered would hold up every later one
+    return discovery.getRecords(filter).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      .onSuccess(records -> reconcile(records, inScope))
+      .onFailure(e -> LOG.warn("discovery read failed", kv("reason", e.getMessage())))
+      .mapEmpty();
+  }
+
+  /** The view of the services in scope becomes what these records (all of them, for those services) support. */
+  private void reconcile(List<Record> records, Predicate<String> inScope) {
+    Set<String> members = liveNodes();
+    Map<String, Candidate> current = new LinkedHashMap<>();
+    for (Record record : records) {
+      Candidate candidate = accept(record, members);
+      if (candidate != null) {
+        current.putIfAbsent(candidate.id(), candidate);
+      }
+    }
+    byInstance.values().stream().filter(u -> inScope.test(u.service()) && !current.containsKey(u.instanceId()))
+      .map(Upstream::instanceId).toList().forEach(this::remove);
+    current.values().stream().filter(c -> !byInstance.containsKey(c.id())).forEach(this::add);
+  }
+
+  /** An instance the records support: its id and how to build it. */
+  private record Candidate(String id, String service, Function<CircuitBreaker, Upstream> upstream) {
+  }
+
+  /** The instance a record stands for, or null when the record is not to be believed. */
+  private Candidate accept(Record record, Set<String> members) {
+    if (!wanted(record) || record.getStatus() != Status.UP) {
+      return null;
+    }
+    String node = InstanceRecords.nodeId(record);
+    if (node == null || members != null && !members.contains(node)) {
+      // a record left behind by a dead node (not reaped yet) must not come back into the view
+      return null;
+    }
+    if (HttpEndpoint.TYPE.equals(record.getType())) {
+      // only what this caller's own conf lists, where the conf says it is
+      return httpEndpoints.stream().filter(spec -> spec.matches(record)).findFirst()
+        .map(spec -> new Candidate(spec.instanceId(), spec.name(), breaker -> Upstream.http(spec, node, breaker)))
+        .orElse(null);
+    }
+    if (!InstanceRecords.inOwnAddressSpace(record)) {
+      refusedWarning.warn(suppressed -> LOG.warn("discovery record refused: its address is not its service's own",
+        kv("service", record.getName()), kv("node", node), kv("refusedSinceLastWarning", suppressed)));
+      return null;
+    }
+    return new Candidate(InstanceRecords.instanceId(record), record.getName(), breaker -> new Upstream(record, breaker));
   }
 
   /** The cluster's members now, or null on a node that is not clustered (every record is local then). */
@@ -147,16 +248,17 @@ public class UpstreamDirectory {
     return clusterManager == null ? null : new HashSet<>(clusterManager.getNodes());
   }
 
-  /** A record left behind by a dead node (not reaped yet) must not come back into the view. */
-  private static boolean onLiveNode(Record record, Set<String> members) {
-    String node = InstanceRecords.nodeId(record);
-    return members == null || node == null || members.contains(node);
-  }
-
-  private void add(Record record) {
-    String id = InstanceRecords.instanceId(record);
-    CircuitBreaker breaker = CircuitBreaker.create("breaker." + caller + "." + record.getName() + "." + id, vertx, breakerPolicy.toOptions());
-    Upstream upstream = new Upstream(record, breaker);
+  private void add(Candidate candidate) {
+    String id = candidate.id();
+    if (instances(candidate.service()).size() >= maxInstancesPerService) {
+      boundWarning.warn(suppressed -> LOG.warn("instances ignored: the service has the most this caller keeps",
+        kv("service", candidate.service()), kv("max", maxInstancesPerService), kv("caller", caller),
+        kv("ignoredSinceLastWarning", suppressed)));
+      return;
+    }
+    CircuitBreaker breaker = CircuitBreaker.create("breaker." + caller + "." + candidate.service() + "." + id, vertx,
+      breakerPolicy.toOptions());
+    Upstream upstream = candidate.upstream().apply(breaker);
     breaker
       .openHandler(v -> LOG.warn("circuit opened", kv("service", upstream.service()), kv("instance", id)))
       .halfOpenHandler(v -> {

@@ -62,6 +62,37 @@ class MicronetConfigTest {
   }
 
   @Test
+  void theEdgeSettingsHaveSafeDefaultsAndComeFromTheEnvironment() {
+    MicronetConfig defaults = MicronetConfig.load(new JsonObject(), Map.of());
+    assertEquals(List.of(), defaults.trustedProxies(), "no X-Forwarded-For is believed unless proxies are named");
+    assertEquals(0, defaults.managementPort());
+    assertEquals("127.0.0.1", defaults.managementHost());
+    assertEquals(60, defaults.httpIdleTimeoutSeconds());
+    assertEquals(64, defaults.maxInstancesPerService());
+    MicronetConfig set = MicronetConfig.load(new JsonObject(), Map.of(
+      "MICRONET_TRUSTED_PROXIES", "10.0.0.0/8, ::1",
+      "MICRONET_MANAGEMENT_PORT", "9100",
+      "MICRONET_MANAGEMENT_HOST", "10.0.0.5",
+      "MICRONET_HTTP_IDLE_TIMEOUT_SECONDS", "5"));
+    assertEquals(List.of("10.0.0.0/8", "::1"), set.trustedProxies());
+    assertEquals(9100, set.managementPort());
+    assertEquals("10.0.0.5", set.managementHost());
+    assertEquals(5, set.httpIdleTimeoutSeconds());
+    assertEquals(List.of("192.168.0.0/16"), MicronetConfig.load(new JsonObject().put("gateway",
+      new JsonObject().put("trustedProxies", List.of("192.168.0.0/16"))), Map.of()).trustedProxies());
+  }
+
+  @Test
+  void theRetiredForwardedForSwitchStopsTheNodeNamingItsReplacement() {
+    IllegalArgumentException conf = assertThrows(IllegalArgumentException.class, () -> MicronetConfig.load(new JsonObject()
+      .put("gateway", new JsonObject().put("rateLimit", new JsonObject().put("trustForwardedFor", true))), Map.of()));
+    assertTrue(conf.getMessage().contains("gateway.trustedProxies"), conf.getMessage());
+    IllegalArgumentException env = assertThrows(IllegalArgumentException.class,
+      () -> MicronetConfig.load(new JsonObject(), Map.of("MICRONET_TRUST_FORWARDED_FOR", "true")));
+    assertTrue(env.getMessage().contains("MICRONET_TRUSTED_PROXIES"), env.getMessage());
+  }
+
+  @Test
   void mergedConfigRoundTripsThroughJson() {
     MicronetConfig config = MicronetConfig.load(new JsonObject(), Map.of("MICRONET_HTTP_PORT", "8123"));
     assertEquals(8123, MicronetConfig.of(config.json()).httpPort());

@@ -92,7 +92,7 @@ class ServiceClientTest {
 
   private AtomicInteger instance(String id, String node, io.vertx.core.Handler<io.vertx.core.eventbus.Message<Object>> behaviour) {
     AtomicInteger calls = new AtomicInteger();
-    String address = "test.stock." + id;
+    String address = InstanceRecords.address("stock", id);
     vertx.eventBus().consumer(address, message -> {
       calls.incrementAndGet();
       behaviour.handle(message);

@@ -1,0 +1,52 @@
+package io.micronet.gateway;
+
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.security.Access;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * Who may read {@code /metrics} on the main port: a manager token, or a caller on this very host that came
+ * straight in: a loopback peer that is not one of our reverse proxies and sent no forwarding header. Behind a
+ * proxy on the same host every outside caller arrives from loopback, so loopback alone is not enough.
+ */
+final class MetricsAccess implements Handler<RoutingContext> {
+
+  /** Headers a proxy adds: their presence says the request came from elsewhere, whatever the peer. */
+  private static final List<String> FORWARDING_HEADERS = List.of(ClientAddress.FORWARDED_FOR, "Forwarded", "X-Real-IP");
+
+  private final AccessGuard guard;
+  private final ClientAddress clientAddress;
+
+  MetricsAccess(AccessGuard guard, ClientAddress clientAddress) {
+    this.guard = guard;
+    this.clientAddress = clientAddress;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String authorization = ctx.request().getHeader("Authorization");
+    if (authorization != null && !authorization.isBlank()) {
+      guard.check(authorization, Access.MANAGER)
+        .onSuccess(manager -> ctx.next())
+        .onFailure(e -> HttpErrors.write(ctx, e instanceof ServiceException known ? known
+          : new ServiceException(ErrorCode.UNAUTHORIZED, "the token could not be verified")));
+    } else if (cameStraightFromThisHost(ctx)) {
+      ctx.next();
+    } else {
+      HttpErrors.write(ctx, ErrorCode.FORBIDDEN,
+        "metrics are served to a manager token, or to a caller on this host that is not behind a proxy");
+    }
+  }
+
+  private boolean cameStraightFromThisHost(RoutingContext ctx) {
+    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
+    InetAddress address = ClientAddress.parse(peer);
+    return address != null && address.isLoopbackAddress() && !clientAddress.isTrusted(peer)
+      && FORWARDING_HEADERS.stream().noneMatch(header -> ctx.request().getHeader(header) != null);
+  }
+}
