@@ -166,6 +166,28 @@ class UsersAllInOneTest {
     }
   }
 
+  /**
+   * Behind a proxy of ours (loopback listed in gateway.trustedProxies), each client is its X-Forwarded-For address:
+   * a stranger's five wrong passwords for `manager` hold back that stranger, not the manager at another address.
+   */
+  @Test
+  void failedLoginsFromOneAddressDoNotLockTheUserOutFromAnother(@TempDir Path ownDataDir) {
+    JsonObject behindProxy = new JsonObject().put("gateway", new JsonObject().put("trustedProxies", "127.0.0.1/32"));
+    try (AllInOne own = AllInOne.start(ownDataDir, behindProxy)) {
+      for (int i = 0; i < 5; i++) {
+        assertError(loginFrom(own, "203.0.113.66", "wrong-password"), 401, "UNAUTHORIZED");
+      }
+      assertError(loginFrom(own, "203.0.113.66", AllInOne.ADMIN_PASSWORD), 429, "RATE_LIMITED");
+      HttpResponse<Buffer> elsewhere = loginFrom(own, "198.51.100.7", AllInOne.ADMIN_PASSWORD);
+      assertEquals(200, elsewhere.statusCode(), elsewhere.bodyAsString());
+    }
+  }
+
+  private static HttpResponse<Buffer> loginFrom(AllInOne to, String clientAddress, String password) {
+    return to.call(POST, "/api/auth/login").header("X-Forwarded-For", clientAddress)
+      .json(new JsonObject().put("username", "manager").put("password", password)).send();
+  }
+
   record Case(String name, HttpMethod method, String path, String body, int status, String code) {
     @Override
     public String toString() {

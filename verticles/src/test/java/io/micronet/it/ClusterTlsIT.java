@@ -5,6 +5,8 @@ import com.hazelcast.config.Config;
 import io.micronet.it.Nodes.Node;
 import io.micronet.shared.discovery.InstanceRecords;
 import io.micronet.shared.messaging.Envelope;
+import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -15,7 +17,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.servicediscovery.Record;
@@ -65,6 +69,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   <li>TLS pair (A: gateway, B: users + products, sharing the test PostgreSQL): a foreign member without a
  *   certificate, and one with a certificate from another CA, get no answer, and the product they tried to create is
  *   not in the catalog;</li>
+ *   <li>a member with a certificate from the cluster CA (a node of ours, or whoever stole one) is still nobody without a
+ *   token: with forged identity headers it cannot create a user, change a product or reserve/release stock; with a
+ *   client's token it can do what a client may and nothing else;</li>
+ *   <li>a manager demotes a client-turned-manager through A (the users service on B revokes): the old token is refused
+ *   within seconds at A's gateway and by B's products service;</li>
  *   <li>control, so that the first can fail: the same foreign sender against a pair started without TLS gets replies
  *   (an error reply counts);</li>
  *   <li>a node on a non-loopback address of this machine without TLS exits with status 2 and says what to set; with
@@ -84,6 +93,7 @@ class ClusterTlsIT {
   private static final long REQUEST_TIMEOUT_MS = 10_000;
   /** How long a foreign sender waits for an answer: long enough that a plain node surely answers in the control. */
   private static final long FOREIGN_SEND_TIMEOUT_MS = 10_000;
+  private static final String ADMIN_PASSWORD = "tls-it-admin-" + UUID.randomUUID();
 
   private Nodes nodes;
   private Path workDir;
@@ -97,6 +107,10 @@ class ClusterTlsIT {
   /** The node JVMs of the current test, killed after it. */
   private final List<Node> started = new ArrayList<>();
   private final Map<String, Duration> timings = new LinkedHashMap<>();
+  /** The TLS pair, shared by the tests that need it (killed at the end, with every node). */
+  private Pair tlsPair;
+  private int tlsEventBusPort;
+  private String tlsCluster;
 
   @BeforeAll
   void prepare() throws Exception {
@@ -113,6 +127,7 @@ class ClusterTlsIT {
     certs("ca", certs.toString());
     certs("node", certs.toString(), "a", HOST);
     certs("node", certs.toString(), "b", HOST);
+    certs("node", certs.toString(), "member", HOST);
     Path otherCa = workDir.resolve("other-ca");
     certs("ca", otherCa.toString());
     certs("node", otherCa.toString(), "stranger", HOST);
@@ -160,18 +175,12 @@ class ClusterTlsIT {
   @Order(1)
   void foreignMembersGetNoAnswerFromTlsNodes() throws Exception {
     requireDatabase();
-    String cluster = "tls-it-" + runId;
-    int eventBusPort = Nodes.freePort();
-    Pair pair = startPair(cluster, "tls", Map.of(
-      "MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString()),
-      Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("a.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("a.crt").toString()),
-      Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("b.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("b.crt").toString(),
-        "MICRONET_CLUSTER_EVENTBUS_PORT", Integer.toString(eventBusPort)));
+    String cluster = tlsCluster();
+    Pair pair = tlsPair();
     assertTrue(pair.a().logLines().anyMatch(line -> line.contains("cluster event bus over TLS")), "A logs that its event bus runs TLS");
-    try (Socket socket = new Socket(HOST, eventBusPort)) {
-      assertTrue(socket.isConnected(), "B's event bus listens on MICRONET_CLUSTER_EVENTBUS_PORT " + eventBusPort);
+    try (Socket socket = new Socket(HOST, tlsEventBusPort)) {
+      assertTrue(socket.isConnected(), "B's event bus listens on MICRONET_CLUSTER_EVENTBUS_PORT " + tlsEventBusPort);
     }
-
     Vertx withoutCertificate = joinAsForeigner(cluster, null);
     Vertx otherCa = joinAsForeigner(cluster, new PemKeyCertOptions()
       .setKeyPath(workDir.resolve("other-ca/stranger.key").toString())
@@ -193,10 +202,85 @@ class ClusterTlsIT {
     assertEquals(0, search.bodyAsJsonObject().getInteger("total"), () -> "the foreigners' product must not exist: " + search.bodyAsString());
   }
 
-  // ---- 2. control: the same sender against plain nodes does get answers ------------------------------------
+  // ---- 2. a certificate is not an identity: services believe tokens only -------------------------------------
 
   @Test
   @Order(2)
+  void aMemberWithTheClustersCertificateIsStillNobodyWithoutAToken() {
+    requireDatabase();
+    Pair pair = tlsPair();
+    Vertx member = joinAsMember(tlsCluster());
+    ServiceDiscovery discovery = ServiceDiscovery.create(member);
+    String products = instanceAddress(discovery, "products");
+    String users = instanceAddress(discovery, "users");
+    discovery.close();
+    String productName = "tls-it member " + runId;
+    JsonObject product = new JsonObject().put("name", productName).put("category", "tls-it").put("price", 2.5).put("stock", 3);
+    JsonObject reservation = new JsonObject().put("reservationId", "tls-it-" + runId)
+      .put("items", List.of(new JsonObject().put("productId", "p-1").put("quantity", 1)));
+    JsonObject mallory = new JsonObject().put("username", "mallory-" + runId).put("email", "mallory-" + runId + "@example.com")
+      .put("password", "mallory-password").put("role", "manager");
+
+    // forged identity headers, no token: nobody
+    assertEquals(401, status(member, users, "create", mallory, null));
+    assertEquals(401, status(member, products, "create", product, null));
+    assertEquals(401, status(member, products, "reserve", reservation, null));
+    assertEquals(401, status(member, products, "release", new JsonObject().put("reservationId", "tls-it-" + runId), null));
+    // a client's token: what a client may, nothing else
+    String client = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("tls-it-client", "tls-it-client", Caller.CLIENT), 600);
+    assertEquals(200, status(member, products, "list", null, client));
+    assertEquals(403, status(member, users, "create", mallory, client));
+    assertEquals(403, status(member, products, "create", product, client));
+    assertEquals(403, status(member, products, "reserve", reservation, client));
+    assertEquals(403, status(member, products, "release", new JsonObject().put("reservationId", "tls-it-" + runId), client));
+
+    HttpResponse<Buffer> search = get(pair.gatewayPort(), "/api/products?q=" + productName.replace(' ', '+'));
+    assertEquals(0, search.bodyAsJsonObject().getInteger("total"), () -> "nothing was created: " + search.bodyAsString());
+    String manager = login(pair.gatewayPort(), "manager", ADMIN_PASSWORD);
+    HttpResponse<Buffer> accounts = http.get(pair.gatewayPort(), HOST, "/api/users?q=mallory-" + runId).bearerTokenAuthentication(manager)
+      .timeout(REQUEST_TIMEOUT_MS).send().await();
+    assertEquals(0, accounts.bodyAsJsonObject().getInteger("total"), () -> "no account was created: " + accounts.bodyAsString());
+  }
+
+  // ---- 3. revocation crosses nodes -------------------------------------------------------------------------
+
+  @Test
+  @Order(3)
+  void aDemotedManagersOldTokenIsRefusedOnTheOtherNodeWithinSeconds() {
+    requireDatabase();
+    Pair pair = tlsPair();
+    int port = pair.gatewayPort();
+    String manager = login(port, "manager", ADMIN_PASSWORD);
+    String username = "promoted-" + runId;
+    HttpResponse<Buffer> registered = http.post(port, HOST, "/api/auth/register").timeout(REQUEST_TIMEOUT_MS)
+      .sendJsonObject(new JsonObject().put("username", username).put("email", username + "@example.com").put("password", "promoted-pass"))
+      .await();
+    assertEquals(201, registered.statusCode(), registered::bodyAsString);
+    String id = registered.bodyAsJsonObject().getString("id");
+    assertEquals(200, setRole(port, manager, id, "manager"));
+    String promoted = login(port, username, "promoted-pass");
+    assertEquals(200, usersList(port, promoted), "the promoted user is a manager");
+
+    Vertx member = joinAsMember(tlsCluster());
+    ServiceDiscovery discovery = ServiceDiscovery.create(member);
+    String products = instanceAddress(discovery, "products");
+    discovery.close();
+    JsonObject product = new JsonObject().put("name", "tls-it demoted " + runId).put("category", "tls-it").put("price", 1).put("stock", 1);
+
+    long demoted = System.nanoTime();
+    assertEquals(200, setRole(port, manager, id, "client"));
+    Duration atGateway = nodes.awaitUntil("A's gateway refuses the demoted manager's old token", Duration.ofSeconds(10), demoted,
+      () -> usersList(port, promoted) == 401);
+    measure("demotion (users on B) -> old token refused at A's gateway", atGateway);
+    assertEquals(401, status(member, products, "create", product, promoted), "B's products service refuses it too");
+    String again = login(port, username, "promoted-pass");
+    assertEquals(403, usersList(port, again), "a new login is a client's");
+  }
+
+  // ---- 2. control: the same sender against plain nodes does get answers ------------------------------------
+
+  @Test
+  @Order(4)
   void theSameForeignSenderIsAnsweredByPlainNodes() {
     requireDatabase();
     String cluster = "plain-it-" + runId;
@@ -214,7 +298,7 @@ class ClusterTlsIT {
   // ---- 3. a node on the network refuses to start without TLS, unless told it may ----------------------------
 
   @Test
-  @Order(3)
+  @Order(5)
   void aNodeOnANetworkAddressNeedsTlsOrTheInsecureOverride() throws Exception {
     Optional<String> address = networkAddress();
     assumeTrue(address.isPresent(), "this machine has no non-loopback IPv4 address");
@@ -293,6 +377,73 @@ class ClusterTlsIT {
     return node;
   }
 
+  // ---- the TLS pair, and a member of our own ------------------------------------------------------------------
+
+  private String tlsCluster() {
+    if (tlsCluster == null) {
+      tlsCluster = "tls-it-" + runId;
+    }
+    return tlsCluster;
+  }
+
+  /** A (gateway) and B (users + products) with event-bus TLS, started once for the tests that need them. */
+  private Pair tlsPair() {
+    if (tlsPair == null) {
+      int eventBusPort = freePort();
+      tlsPair = startPair(tlsCluster(), "tls", Map.of(
+          "MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString(),
+          "MICRONET_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("a.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("a.crt").toString()),
+        Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("b.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("b.crt").toString(),
+          "MICRONET_CLUSTER_EVENTBUS_PORT", Integer.toString(eventBusPort)));
+      started.remove(tlsPair.a());
+      started.remove(tlsPair.b());
+      tlsEventBusPort = eventBusPort;
+    }
+    return tlsPair;
+  }
+
+  /** A clustered Vert.x in this JVM with a certificate from the cluster CA, configured exactly as a node. */
+  private Vertx joinAsMember(String cluster) {
+    EventBusOptions eventBus = new EventBusOptions().setHost(HOST).setSsl(true)
+      .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(certs.resolve("member.key").toString())
+        .setCertPath(certs.resolve("member.crt").toString()))
+      .setTrustOptions(new PemTrustOptions().addCertPath(certs.resolve("ca.crt").toString()))
+      .setClientAuth(ClientAuth.REQUIRED).setTrustAll(false);
+    return join(cluster, eventBus, "member with the cluster CA's certificate");
+  }
+
+  /** A direct request from {@code from} with forged identity headers (and the token, if any): 200, or the failure code. */
+  private static int status(Vertx from, String address, String action, JsonObject body, String token) {
+    DeliveryOptions options = forged(action);
+    if (token != null) {
+      options.addHeader(Envelope.AUTHORIZATION, "Bearer " + token);
+    }
+    Future<Message<Object>> reply = from.eventBus().request(address, envelope(body), options);
+    reply.otherwiseEmpty().await();
+    if (reply.succeeded()) {
+      return 200;
+    }
+    assertTrue(answered(reply), () -> "a member with the cluster's certificate is answered: " + describe(reply));
+    return ((ReplyException) reply.cause()).failureCode();
+  }
+
+  private String login(int port, String username, String password) {
+    HttpResponse<Buffer> login = http.post(port, HOST, "/api/auth/login").timeout(REQUEST_TIMEOUT_MS)
+      .sendJsonObject(new JsonObject().put("username", username).put("password", password)).await();
+    assertEquals(200, login.statusCode(), login::bodyAsString);
+    return login.bodyAsJsonObject().getString("token");
+  }
+
+  private int setRole(int port, String token, String userId, String role) {
+    return http.put(port, HOST, "/api/users/" + userId).bearerTokenAuthentication(token).timeout(REQUEST_TIMEOUT_MS)
+      .sendJsonObject(new JsonObject().put("role", role)).await().statusCode();
+  }
+
+  private int usersList(int port, String token) {
+    return http.get(port, HOST, "/api/users").bearerTokenAuthentication(token).timeout(REQUEST_TIMEOUT_MS).send().await().statusCode();
+  }
+
   // ---- the foreign member --------------------------------------------------------------------------------
 
   /**
@@ -301,23 +452,27 @@ class ClusterTlsIT {
    * trusting every server (the worst stranger: it would accept any node's reply).
    */
   private Vertx joinAsForeigner(String cluster, PemKeyCertOptions certificate) {
-    Config hazelcast = new ClasspathXmlConfig("conf/cluster.xml");
-    hazelcast.setClusterName(cluster);
-    hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(List.of(HOST));
-    hazelcast.setProperty("hazelcast.local.localAddress", HOST);
     EventBusOptions eventBus = new EventBusOptions().setHost(HOST);
     if (certificate != null) {
       eventBus.setSsl(true).setKeyCertOptions(certificate).setTrustAll(true);
     }
+    return join(cluster, eventBus, "foreign member " + (certificate == null ? "without certificate" : "with another CA's certificate"));
+  }
+
+  /** Joins the nodes' Hazelcast like a node would (conf/cluster.xml, same name, same member list), with {@code eventBus}. */
+  private Vertx join(String cluster, EventBusOptions eventBus, String who) {
+    Config hazelcast = new ClasspathXmlConfig("conf/cluster.xml");
+    hazelcast.setClusterName(cluster);
+    hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(List.of(HOST));
+    hazelcast.setProperty("hazelcast.local.localAddress", HOST);
     long started = System.nanoTime();
-    Vertx foreign = Vertx.builder()
+    Vertx joined = Vertx.builder()
       .with(new VertxOptions().setEventBusOptions(eventBus))
       .withClusterManager(new HazelcastClusterManager(hazelcast))
       .buildClustered().await();
-    foreigners.add(foreign);
-    measure("foreign member " + (certificate == null ? "without certificate" : "with another CA's certificate") + " joined " + cluster,
-      Nodes.elapsedSince(started));
-    return foreign;
+    foreigners.add(joined);
+    measure(who + " joined " + cluster, Nodes.elapsedSince(started));
+    return joined;
   }
 
   /**
