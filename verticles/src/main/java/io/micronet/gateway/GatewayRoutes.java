@@ -46,37 +46,30 @@ final class GatewayRoutes {
   private final UpstreamDirectory directory;
   private final ServiceRouter serviceRouter;
   private final AccessGuard guard;
-  private final RateLimiter rateLimiter;
-  private final ClientAddress clientAddress;
-  private final long bodyLimit;
+  private final EdgeSettings edge;
   private final Handler<RoutingContext> metricsHandler;
   private final ApiDocs docs;
-  private final List<String> corsOrigins;
   private final ReadinessCheck readiness;
 
   GatewayRoutes(Vertx vertx, UpstreamDirectory directory, ServiceRouter serviceRouter, AccessGuard guard,
-                RateLimiter rateLimiter, ClientAddress clientAddress, long bodyLimit, Handler<RoutingContext> metricsHandler,
-                ApiDocs docs, List<String> corsOrigins, ReadinessCheck readiness) {
+                EdgeSettings edge, Handler<RoutingContext> metricsHandler, ApiDocs docs, ReadinessCheck readiness) {
     this.vertx = vertx;
     this.directory = directory;
     this.serviceRouter = serviceRouter;
     this.guard = guard;
-    this.rateLimiter = rateLimiter;
-    this.clientAddress = clientAddress;
-    this.bodyLimit = bodyLimit;
+    this.edge = edge;
     this.metricsHandler = metricsHandler;
     this.docs = docs;
-    this.corsOrigins = corsOrigins;
     this.readiness = readiness;
   }
 
   Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(RequestLog::handle).handler(SecurityHeaders::handle).handler(clientAddress::handle);
-    if (!corsOrigins.isEmpty()) {
+    router.route().handler(RequestLog::handle).handler(SecurityHeaders::handle).handler(edge.clientAddress()::handle);
+    if (!edge.corsOrigins().isEmpty()) {
       // a shop front end served from another origin may call the API; preflights are answered here. Pages the
       // gateway serves itself (/docs) send their own origin, which is no cross-origin call at all
-      CorsHandler cors = CorsHandler.create().addOrigins(corsOrigins)
+      CorsHandler cors = CorsHandler.create().addOrigins(edge.corsOrigins())
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", RequestLog.HEADER))
         .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Allow"))
@@ -92,12 +85,12 @@ final class GatewayRoutes {
     router.route().handler(this::rateLimit);
     // bodies are read (and limited) on the routes that take one, as part of that route, so that the metrics
     // label of a request is its route alone; reads stay on the short path
-    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(edge.bodyLimit());
 
     own(router, GatewayEndpoint.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     own(router, GatewayEndpoint.READY).handler(readiness::handle);
     own(router, GatewayEndpoint.STATUS).handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
-    own(router, GatewayEndpoint.METRICS).handler(new MetricsAccess(guard, clientAddress)).handler(metricsHandler);
+    own(router, GatewayEndpoint.METRICS).handler(new MetricsAccess(guard, edge.clientAddress(), !edge.metricsOnManagementPort())).handler(metricsHandler);
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
     own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));
     own(router, GatewayEndpoint.SERVICES).handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), GatewayEndpoint.SERVICES.access())
@@ -131,7 +124,7 @@ final class GatewayRoutes {
     router.errorHandler(404, ctx -> errorFromRouter(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path()));
     router.errorHandler(405, ctx -> errorFromRouter(ctx, ErrorCode.METHOD_NOT_ALLOWED,
       ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> errorFromRouter(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than " + bodyLimit + " bytes"));
+    router.errorHandler(413, ctx -> errorFromRouter(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than " + edge.bodyLimit() + " bytes"));
     router.errorHandler(500, this::internalError);
     return router;
   }
@@ -179,7 +172,7 @@ final class GatewayRoutes {
   }
 
   private void rateLimit(RoutingContext ctx) {
-    RateLimiter.Decision decision = rateLimiter.tryAcquire(ClientAddress.of(ctx));
+    RateLimiter.Decision decision = edge.rateLimiter().tryAcquire(ClientAddress.of(ctx));
     if (decision.allowed()) {
       ctx.next();
       return;

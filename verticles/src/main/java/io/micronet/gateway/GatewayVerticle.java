@@ -64,11 +64,14 @@ public class GatewayVerticle extends VerticleBase {
     BreakerPolicy breakerPolicy = BreakerPolicy.from(config.section("breaker"));
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     discovery = ServiceDiscovery.create(vertx);
-    // the plain HTTP services fronted are the ones listed here, whatever discovery announces
-    directory = new UpstreamDirectory(vertx, discovery, breakerPolicy, registry, "gateway")
+    // the services routed are the route table's and the plain HTTP services listed here, whatever discovery announces
+    Set<String> routed = new HashSet<>(ApiRoutes.services());
+    httpEndpoints.forEach(endpoint -> routed.add(endpoint.name()));
+    directory = new UpstreamDirectory(vertx, discovery, breakerPolicy, registry, "gateway", routed)
       .httpEndpoints(httpEndpoints)
       .maxInstancesPerService(config.maxInstancesPerService());
-    webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
+    // an upstream's redirect is not followed: the gateway goes only to the hosts its conf lists
+    webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setFollowRedirects(false));
     UpstreamClient client = new UpstreamClient(vertx, webClient, breakerPolicy.callTimeoutMs());
     JsonObject gateway = config.section("gateway");
     JsonObject rateLimit = gateway.getJsonObject("rateLimit");
@@ -82,8 +85,9 @@ public class GatewayVerticle extends VerticleBase {
       .compose(ready -> {
         verifier = ready.resultAt(1);
         ApiDocs docs = ready.resultAt(2);
-        Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(verifier), rateLimiter,
-          clientAddress, config.bodyLimitBytes(), metricsHandler(), docs, config.corsOrigins(),
+        EdgeSettings edge = new EdgeSettings(clientAddress, rateLimiter, config.bodyLimitBytes(), config.corsOrigins(),
+          config.managementPort() != 0);
+        Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(verifier), edge, metricsHandler(), docs,
           new ReadinessCheck(vertx, config)).router();
         server = vertx.createHttpServer(TlsFiles.apply(new HttpServerOptions()
           .setHost(config.httpHost())

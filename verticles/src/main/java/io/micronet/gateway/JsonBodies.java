@@ -21,36 +21,50 @@ import java.util.List;
  * the number's own text. Only here is that text still there: once decoded, {@code 1e-30000000} is the double
  * 0.0 and {@code 1e400} is Infinity, and the service could not tell them from {@code 0} or refuse them for the
  * right reason. A number outside the grammar is a 422 naming where it is ({@code price}, {@code items[0].quantity}).
+ * The pass over the tokens comes first and is bounded, so a hostile body costs little: nesting deeper than
+ * {@link #MAX_DEPTH} is a 400 (no request of ours nests so deep), and an error names at most {@link #MAX_ERRORS} places, each path cut to
+ * {@link #MAX_PATH} characters (a body of a million bad numbers nested deep must not make an answer of gigabytes).
  */
 final class JsonBodies {
+
+  static final int MAX_DEPTH = 32;
+  static final int MAX_ERRORS = 10;
+  static final int MAX_PATH = 120;
 
   private JsonBodies() {
   }
 
   /** The decoded body; 400 for malformed JSON, 422 naming every number outside the grammar. */
   static Object decode(Buffer buffer) {
-    Object decoded;
-    try {
-      decoded = Json.decodeValue(buffer);
-    } catch (DecodeException e) {
-      throw new ServiceException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON");
-    }
     JsonObject errors = numbersOutsideTheGrammar(buffer);
     if (!errors.isEmpty()) {
       throw ServiceException.invalid(errors);
     }
-    return decoded;
+    try {
+      return Json.decodeValue(buffer);
+    } catch (DecodeException e) {
+      throw new ServiceException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON");
+    }
   }
 
-  /** A second pass over the tokens (the body is valid JSON by now): each number's text, never its value. */
+  /** One pass over the tokens, before anything is decoded: each number's text (never its value), and the depth. */
   private static JsonObject numbersOutsideTheGrammar(Buffer buffer) {
     JsonObject errors = new JsonObject();
+    int depth = 0;
     try (JsonParser parser = JacksonCodec.createParser(buffer)) {
-      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-        if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) && !Numbers.plain(parser.getText())) {
+      for (JsonToken token = parser.nextToken(); token != null && errors.size() < MAX_ERRORS; token = parser.nextToken()) {
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+          if (++depth > MAX_DEPTH) {
+            throw new ServiceException(ErrorCode.BAD_REQUEST, "the request body nests deeper than " + MAX_DEPTH + " levels");
+          }
+        } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+          depth--;
+        } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) && !Numbers.plain(parser.getText())) {
           errors.put(path(parser.getParsingContext()), "must be " + Numbers.grammar());
         }
       }
+    } catch (ServiceException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new ServiceException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON");
     }
@@ -71,6 +85,9 @@ final class JsonBodies {
       } else if (at.getCurrentName() != null) {
         path.append(path.length() == 0 ? "" : ".").append(at.getCurrentName());
       }
+    }
+    if (path.length() > MAX_PATH) {
+      return path.substring(0, MAX_PATH) + "…";
     }
     return path.length() == 0 ? "body" : path.toString();
   }

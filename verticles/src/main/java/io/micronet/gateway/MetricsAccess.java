@@ -12,7 +12,10 @@ import java.util.List;
 /**
  * Who may read {@code /metrics} on the main port: a manager token, or a caller on this very host that came
  * straight in: a loopback peer that is not one of our reverse proxies and sent no forwarding header. Behind a
- * proxy on the same host every outside caller arrives from loopback, so loopback alone is not enough.
+ * proxy on the same host every outside caller arrives from loopback, so loopback alone is not enough. And a proxy
+ * that adds no forwarding header (a plain {@code proxy_pass}, a TCP proxy, an SSH tunnel) cannot be told apart
+ * at all: when the management port is configured, that is where scrapers go, and the main port asks for a
+ * manager token, loopback or not.
  */
 final class MetricsAccess implements Handler<RoutingContext> {
 
@@ -21,10 +24,13 @@ final class MetricsAccess implements Handler<RoutingContext> {
 
   private final AccessGuard guard;
   private final ClientAddress clientAddress;
+  private final boolean loopbackAllowed;
 
-  MetricsAccess(AccessGuard guard, ClientAddress clientAddress) {
+  /** @param loopbackAllowed false when a management port serves the metrics: then only a manager token here */
+  MetricsAccess(AccessGuard guard, ClientAddress clientAddress, boolean loopbackAllowed) {
     this.guard = guard;
     this.clientAddress = clientAddress;
+    this.loopbackAllowed = loopbackAllowed;
   }
 
   @Override
@@ -35,11 +41,12 @@ final class MetricsAccess implements Handler<RoutingContext> {
         .onSuccess(manager -> ctx.next())
         .onFailure(e -> HttpErrors.write(ctx, e instanceof ServiceException known ? known
           : new ServiceException(ErrorCode.UNAUTHORIZED, "the token could not be verified")));
-    } else if (cameStraightFromThisHost(ctx)) {
+    } else if (loopbackAllowed && cameStraightFromThisHost(ctx)) {
       ctx.next();
     } else {
       HttpErrors.write(ctx, ErrorCode.FORBIDDEN,
-        "metrics are served to a manager token, or to a caller on this host that is not behind a proxy");
+        loopbackAllowed ? "metrics are served to a manager token, or to a caller on this host that is not behind a proxy"
+          : "metrics are served on the management port, and here to a manager token");
     }
   }
 

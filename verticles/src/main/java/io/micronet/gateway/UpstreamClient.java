@@ -60,7 +60,20 @@ public class UpstreamClient {
       : body instanceof JsonObject json ? json.toBuffer()
       : body instanceof JsonArray array ? array.toBuffer()
       : Json.encodeToBuffer(body);
-    return new UpstreamReply(status == null ? 200 : Integer.parseInt(status), buffer, JSON, null);
+    return new UpstreamReply(status(status), buffer, JSON, null);
+  }
+
+  /** The status a service's reply names (200 when none); a replier that names no HTTP status answered nothing sane. */
+  private static int status(String header) {
+    if (header == null) {
+      return 200;
+    }
+    try {
+      int status = Integer.parseInt(header);
+      return status >= 200 && status < 600 ? status : ErrorCode.BAD_GATEWAY.httpStatus();
+    } catch (NumberFormatException e) {
+      return ErrorCode.BAD_GATEWAY.httpStatus();
+    }
   }
 
   private static Future<UpstreamReply> failureOrAnswer(Throwable cause) {
@@ -139,6 +152,11 @@ public class UpstreamClient {
    * a 502 contract error; an error status keeps its status and gets the contract's body ({@link #inContractShape}).
    */
   static UpstreamReply onlyJson(UpstreamReply reply) {
+    if (reply.status() >= 300 && reply.status() < 400) {
+      // redirects are not followed (the gateway goes only where its conf says) and not passed on either
+      Buffer body = new ServiceException(ErrorCode.BAD_GATEWAY, "the upstream service answered with a redirect").toJson().toBuffer();
+      return new UpstreamReply(ErrorCode.BAD_GATEWAY.httpStatus(), body, JSON, reply.instanceId());
+    }
     if (reply.body().length() == 0 || isJson(reply.contentType())) {
       return new UpstreamReply(reply.status(), reply.body(), isJson(reply.contentType()) ? reply.contentType() : JSON,
         reply.instanceId());

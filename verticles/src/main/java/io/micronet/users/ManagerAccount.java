@@ -62,7 +62,7 @@ final class ManagerAccount {
     long now = clock.millis();
     return hasher.hash(password)
       .compose(hash -> repository.insert(new User(UUID.randomUUID().toString(), USERNAME, EMAIL, "Manager",
-        Caller.MANAGER, hash, now, now)))
+        Caller.MANAGER, hash, now, now, 0)))
       .map(created -> {
         LOG.info("manager account created", kv("generatedPassword", generated));
         if (generated) {

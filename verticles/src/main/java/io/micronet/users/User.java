@@ -5,9 +5,12 @@ import io.vertx.sqlclient.Row;
 
 import java.time.Instant;
 
-/** An account. The password hash never leaves the service: {@link #toJson()} leaves it out. */
+/**
+ * An account. The password hash never leaves the service: {@link #toJson()} leaves it out. {@code tokenVersion} is
+ * raised with every change that must end the account's earlier tokens (role, password); its tokens name it.
+ */
 record User(String id, String username, String email, String name, String role, String passwordHash,
-            long createdAt, long updatedAt) {
+            long createdAt, long updatedAt, long tokenVersion) {
 
   static User fromRow(Row row) {
     return new User(
@@ -18,7 +21,8 @@ record User(String id, String username, String email, String name, String role, 
       row.getString("role"),
       row.getString("password_hash"),
       row.getLong("created_at"),
-      row.getLong("updated_at"));
+      row.getLong("updated_at"),
+      row.getLong("token_version"));
   }
 
   JsonObject toJson() {

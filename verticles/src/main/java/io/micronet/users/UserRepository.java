@@ -43,9 +43,11 @@ class UserRepository {
         + "updated_at BIGINT NOT NULL)",
       "CREATE UNIQUE INDEX IF NOT EXISTS users_username_key ON users (username_key)",
       "CREATE UNIQUE INDEX IF NOT EXISTS users_email_key ON users (email_key)",
-      "CREATE INDEX IF NOT EXISTS users_role ON users (role)"));
+      "CREATE INDEX IF NOT EXISTS users_role ON users (role)"),
+    // a change of role or password raises it: tokens name the version they were issued with (see TokenRevoker)
+    List.of("ALTER TABLE users ADD COLUMN IF NOT EXISTS token_version BIGINT DEFAULT 0 NOT NULL"));
 
-  private static final String COLUMNS = "id, username, email, name, role, password_hash, created_at, updated_at";
+  private static final String COLUMNS = "id, username, email, name, role, password_hash, created_at, updated_at, token_version";
 
   private final Pool pool;
 
@@ -64,7 +66,7 @@ class UserRepository {
   /** The writes that take a client run inside the caller's transaction (see IdempotentWrites). */
   Future<User> insert(SqlClient client, User user) {
     return SqlTemplate.forUpdate(client, "INSERT INTO users (" + COLUMNS + ", username_key, email_key) VALUES (#{id}, "
-        + "#{username}, #{email}, #{name}, #{role}, #{passwordHash}, #{createdAt}, #{updatedAt}, #{usernameKey}, #{emailKey})")
+        + "#{username}, #{email}, #{name}, #{role}, #{passwordHash}, #{createdAt}, #{updatedAt}, #{tokenVersion}, #{usernameKey}, #{emailKey})")
       .execute(params(user))
       .map(user)
       .recover(UserRepository::duplicate);
@@ -116,10 +118,11 @@ class UserRepository {
         fields.name() != null ? fields.name() : old.name(),
         fields.role() != null ? fields.role() : old.role(),
         passwordHash != null ? passwordHash : old.passwordHash(),
-        old.createdAt(), now);
+        old.createdAt(), now,
+        fields.role() != null || passwordHash != null ? old.tokenVersion() + 1 : old.tokenVersion());
       return SqlTemplate.forUpdate(conn, "UPDATE users SET username = #{username}, username_key = #{usernameKey}, "
           + "email = #{email}, email_key = #{emailKey}, name = #{name}, role = #{role}, password_hash = #{passwordHash}, "
-          + "updated_at = #{updatedAt} WHERE id = #{id}")
+          + "updated_at = #{updatedAt}, token_version = #{tokenVersion} WHERE id = #{id}")
         .execute(params(changed))
         .map(Optional.of(changed));
     }).recover(UserRepository::duplicate);
@@ -151,6 +154,7 @@ class UserRepository {
     params.put("passwordHash", user.passwordHash());
     params.put("createdAt", user.createdAt());
     params.put("updatedAt", user.updatedAt());
+    params.put("tokenVersion", user.tokenVersion());
     return params;
   }
 

@@ -6,6 +6,7 @@ import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.messaging.ServiceResponse;
 import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.Revocations;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.validation.Inputs;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -108,12 +110,19 @@ class UserService {
         }
         return null;
       });
+    boolean revokes = fields.password() != null || fields.role() != null;
+    AtomicLong committedVersion = new AtomicLong(-1);
     return allowed
       .compose(v -> fields.password() == null ? Future.<String>succeededFuture() : hasher.hash(fields.password(), hashBudget(request)))
       .compose(hash -> writes.run(request, withoutPasswords(request), conn ->
-        repository.update(conn, id, fields, hash, clock.millis()).map(found -> ServiceResponse.ok(orNotFound(found, id).toJson()))))
-      // a new password or role ends the tokens issued before it, on every node
-      .compose(response -> fields.password() != null || fields.role() != null ? revokeTokens(id).map(response)
+        repository.update(conn, id, fields, hash, clock.millis()).map(found -> {
+          User changed = orNotFound(found, id);
+          committedVersion.set(changed.tokenVersion());
+          return ServiceResponse.ok(changed.toJson());
+        })))
+      // a new password or role raised the token version with the change: the earlier tokens end on every node (a
+      // replayed keyed request ran nothing, and its first run revoked already)
+      .compose(response -> revokes && committedVersion.get() >= 0 ? revoker.revoke(id, committedVersion.get()).map(response)
         : Future.succeededFuture(response));
   }
 
@@ -126,12 +135,8 @@ class UserService {
         }
         return ServiceResponse.noContent();
       }))
-      .compose(response -> revokeTokens(id).map(response));
-  }
-
-  /** The change is committed: tokens issued before now stop counting cluster-wide (see {@link TokenRevoker}). */
-  private Future<Void> revokeTokens(String userId) {
-    return revoker.revoke(userId);
+      // none of its tokens counts any more, on every node
+      .compose(response -> revoker.revoke(id, Revocations.DELETED).map(response));
   }
 
   private Future<ServiceResponse> find(String id) {
@@ -144,7 +149,7 @@ class UserService {
     return hasher.hash(fields.password(), hashBudget(request))
       .compose(hash -> writes.run(request, withoutPasswords(request), conn -> repository.insert(conn, new User(
           UUID.randomUUID().toString(), fields.username(), fields.email(), fields.name() == null ? "" : fields.name(),
-          role, hash, now, now))
+          role, hash, now, now, 0))
         .map(user -> ServiceResponse.created(user.toJson()))));
   }
 
@@ -191,7 +196,8 @@ class UserService {
   }
 
   private JsonObject loginAnswer(User user) {
-    String token = tokens.issue(new Caller(user.id(), user.username(), user.role()), tokenTtlSeconds);
+    // the version read with the role: a change committed meanwhile raised it, and its revocation refuses this token
+    String token = tokens.issue(new Caller(user.id(), user.username(), user.role()), user.tokenVersion(), tokenTtlSeconds);
     return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresIn", tokenTtlSeconds)
       .put("user", user.summary());
   }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +57,8 @@ class ServiceRouterTest {
     if (directory != null) {
       directory.stop().await();
     }
-    directory = new UpstreamDirectory(vertx, discovery, new BreakerPolicy(MAX_FAILURES, 400, resetMs), null, "gateway");
+    directory = new UpstreamDirectory(vertx, discovery, new BreakerPolicy(MAX_FAILURES, 400, resetMs), null, "gateway",
+      Set.of("products"));
     directory.start(60_000).await();
     router = new ServiceRouter(directory, new UpstreamClient(vertx, WebClient.create(vertx), 400), true);
   }

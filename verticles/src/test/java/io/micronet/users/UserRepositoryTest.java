@@ -110,6 +110,6 @@ class UserRepositoryTest {
 
   private static User user(String name, String email) {
     String id = UUID.randomUUID().toString();
-    return new User(id, PREFIX + name, PREFIX + email, "", "client", "hash", 1, 1);
+    return new User(id, PREFIX + name, PREFIX + email, "", "client", "hash", 1, 1, 0);
   }
 }

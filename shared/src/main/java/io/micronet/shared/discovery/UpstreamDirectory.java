@@ -70,22 +70,17 @@ public class UpstreamDirectory {
   private MessageConsumer<JsonObject> announcements;
   private long refreshTimer = -1;
 
-  /** A view of every service (the gateway's). */
-  public UpstreamDirectory(Vertx vertx, ServiceDiscovery discovery, BreakerPolicy breakerPolicy, MeterRegistry registry,
-                           String caller) {
-    this(vertx, discovery, breakerPolicy, registry, caller, null);
-  }
-
   /**
    * @param registry where each breaker's state is reported (null: nowhere)
    * @param caller   who holds this view ({@code gateway}, an orders instance …): the breakers are its own
-   * @param services the services this caller calls (null: all): no view, breaker or gauge for the others
+   * @param services the services this caller calls: no view, breaker or gauge for any other name, however many
+   *                 records a cluster member invents
    */
   public UpstreamDirectory(Vertx vertx, ServiceDiscovery discovery, BreakerPolicy breakerPolicy, MeterRegistry registry,
                            String caller, Set<String> services) {
     this.vertx = vertx;
     this.caller = caller;
-    this.services = services;
+    this.services = Set.copyOf(services);
     this.discovery = discovery;
     this.breakerPolicy = breakerPolicy;
     this.registry = registry;
@@ -143,7 +138,7 @@ public class UpstreamDirectory {
   }
 
   private boolean wanted(Record record) {
-    return Upstream.isRoutable(record) && (services == null || services.contains(record.getName()));
+    return Upstream.isRoutable(record) && services.contains(record.getName());
   }
 
   /** An announcement (UP, DOWN, unpublished) only says "look again": the registry says what is there. */

@@ -7,34 +7,47 @@ import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * Per user, the time before which its tokens no longer count ("not before", epoch ms): set when a user is
- * deleted or its role or password changes. The truth is a cluster-wide map (entries expire once every token
- * they could refuse has expired); each holder keeps a local copy, so checking a token reads no map: the copy
- * is loaded at start, updated when a revocation is announced on {@link #ANNOUNCE_ADDRESS} (the announcement
- * only names the user: the value is read from the map, never from the message) and re-read periodically in
- * case an announcement was missed.
+ * Per user, the lowest token version that still counts: raised when a user is deleted (to {@link #DELETED}) or its
+ * role or password changes (the users service raises the user's version in the same transaction as the change).
+ * A token names the version it was issued with, so a login racing the change — it read the old row, signs after
+ * the revocation — is refused all the same, and node clocks play no part.
+ * <p>
+ * The truth is a cluster-wide map whose values are signed with the cluster's key ({@code <version>.<HMAC>}): open
+ * source Hazelcast lets anyone who reaches its member port write a map, and an unsigned value would let them lock a
+ * user out (or, removed, let a revoked token back in on a node that starts later). Entries expire once every token
+ * they could refuse has expired. Each holder keeps a local copy, so checking a token reads no map: loaded at start,
+ * updated when a revocation is announced on {@link #ANNOUNCE_ADDRESS} (the announcement only names the user: the
+ * value is read from the map and its signature checked), and re-read periodically in case one was missed.
  */
 public final class Revocations {
 
   public static final String MAP = "micronet.token-revocations";
   public static final String ANNOUNCE_ADDRESS = "micronet.security.revoked";
+  /** The lowest version of a deleted user: none of its tokens counts. */
+  public static final long DELETED = Long.MAX_VALUE;
   private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
 
   private final Vertx vertx;
+  private final Tokens tokens;
   private final long retentionMs;
-  private final Map<String, Long> notBefore = new HashMap<>();
+  private final Map<String, Long> lowestVersion = new HashMap<>();
+  /** When each local entry was last raised: dropped a retention later, once the map's own entry has expired too. */
+  private final Map<String, Long> raisedAt = new HashMap<>();
   private MessageConsumer<Object> announcements;
   private long refreshTimer = -1;
 
   /** @param retentionMs how long a revocation matters: the longest token lifetime plus the clock-skew leeway */
-  public Revocations(Vertx vertx, long retentionMs) {
+  public Revocations(Vertx vertx, Tokens tokens, long retentionMs) {
     this.vertx = vertx;
+    this.tokens = tokens;
     this.retentionMs = retentionMs;
   }
 
@@ -53,43 +66,86 @@ public final class Revocations {
     return announcements == null ? Future.succeededFuture() : announcements.unregister();
   }
 
-  /** Whether a token of {@code userId} issued at {@code issuedAtMs} has been revoked since. */
-  public boolean revoked(String userId, long issuedAtMs) {
-    Long since = notBefore.get(userId);
-    return since != null && issuedAtMs < since;
+  /** Whether a token of {@code userId} issued with {@code version} no longer counts. */
+  public boolean revoked(String userId, long version) {
+    Long lowest = lowestVersion.get(userId);
+    return lowest != null && version < lowest;
   }
 
-  /** Ends every token of {@code userId} issued before {@code atMs}, cluster-wide; completes once the map holds it. */
-  public Future<Void> revoke(String userId, long atMs) {
-    notBefore.merge(userId, atMs, Math::max);
+  /** From now on only tokens of {@code userId} with at least {@code version} count, cluster-wide; completes once the map holds it. */
+  public Future<Void> revoke(String userId, long version) {
+    raise(userId, version);
     return map()
-      .compose(map -> map.get(userId).compose(current ->
-        current != null && current >= atMs ? Future.<Void>succeededFuture() : map.put(userId, atMs, retentionMs)))
+      .compose(map -> map.get(userId).compose(current -> {
+        Long known = verified(userId, current);
+        return known != null && known >= version ? Future.<Void>succeededFuture() : map.put(userId, signed(userId, version), retentionMs);
+      }))
       .onSuccess(v -> vertx.eventBus().publish(ANNOUNCE_ADDRESS, userId));
   }
 
   private void refresh(String userId) {
     map().compose(map -> map.get(userId))
-      .onSuccess(since -> {
-        if (since != null) {
-          notBefore.merge(userId, since, Math::max);
-        }
-      })
+      .onSuccess(value -> remember(userId, value))
       .onFailure(e -> LOG.warn("revocation lookup failed", kv("reason", e.getMessage())));
   }
 
   private Future<Void> reload() {
-    long oldest = System.currentTimeMillis() - retentionMs;
+    long expired = System.currentTimeMillis() - retentionMs;
     return map().compose(AsyncMap::entries)
       .onSuccess(entries -> {
-        notBefore.values().removeIf(since -> since < oldest);
-        entries.forEach((userId, since) -> notBefore.merge(userId, since, Math::max));
+        raisedAt.entrySet().removeIf(raised -> {
+          boolean old = raised.getValue() < expired && !entries.containsKey(raised.getKey());
+          if (old) {
+            lowestVersion.remove(raised.getKey());
+          }
+          return old;
+        });
+        entries.forEach(this::remember);
       })
       .onFailure(e -> LOG.warn("revocations reload failed", kv("reason", e.getMessage())))
       .mapEmpty();
   }
 
-  private Future<AsyncMap<String, Long>> map() {
+  private void remember(String userId, String value) {
+    Long version = verified(userId, value);
+    if (version != null) {
+      raise(userId, version);
+    } else if (value != null) {
+      LOG.warn("a token revocation in the cluster map is not signed with the cluster's key: ignored", kv("userId", userId));
+    }
+  }
+
+  private void raise(String userId, long version) {
+    Long before = lowestVersion.get(userId);
+    if (before == null || version > before) {
+      lowestVersion.put(userId, version);
+      raisedAt.put(userId, System.currentTimeMillis());
+    }
+  }
+
+  private String signed(String userId, long version) {
+    return version + "." + tokens.mac("revocation:" + userId + ":" + version);
+  }
+
+  /** The version a map value names, or null when it is absent or not signed with our key. */
+  private Long verified(String userId, String value) {
+    if (value == null) {
+      return null;
+    }
+    int dot = value.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    try {
+      long version = Long.parseLong(value.substring(0, dot));
+      byte[] expected = tokens.mac("revocation:" + userId + ":" + version).getBytes(StandardCharsets.UTF_8);
+      return MessageDigest.isEqual(expected, value.substring(dot + 1).getBytes(StandardCharsets.UTF_8)) ? version : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private Future<AsyncMap<String, String>> map() {
     return vertx.sharedData().getAsyncMap(MAP);
   }
 }

@@ -38,10 +38,10 @@ public final class TokenVerifier {
   /** The node's key and a running copy of the revocations, as configured. */
   public static Future<TokenVerifier> start(Vertx vertx, MicronetConfig config) {
     long retentionMs = (config.tokenTtlSeconds() + config.clockSkewSeconds()) * 1000L;
-    Revocations revocations = new Revocations(vertx, retentionMs);
-    return Tokens.load(vertx, config)
-      .compose(tokens -> revocations.start(config.revocationRefreshSeconds() * 1000L)
-        .map(v -> new TokenVerifier(tokens, revocations)));
+    return Tokens.load(vertx, config).compose(tokens -> {
+      Revocations revocations = new Revocations(vertx, tokens, retentionMs);
+      return revocations.start(config.revocationRefreshSeconds() * 1000L).map(v -> new TokenVerifier(tokens, revocations));
+    });
   }
 
   public Future<Void> stop() {
@@ -75,7 +75,7 @@ public final class TokenVerifier {
     if (System.currentTimeMillis() - tokens.leewaySeconds() * 1000L >= token.expiresAtMs()) {
       return Future.failedFuture(INVALID);
     }
-    if (token.caller().isUser() && revocations.revoked(token.caller().id(), token.issuedAtMs())) {
+    if (token.caller().isUser() && revocations.revoked(token.caller().id(), token.version())) {
       return Future.failedFuture(REVOKED);
     }
     return Future.succeededFuture(token.caller());

@@ -14,11 +14,14 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.io.IOException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -30,8 +33,8 @@ import java.util.Set;
  * issuer ({@code micronet}) and audience: {@link #USER_AUDIENCE} for people's login tokens,
  * {@link #SERVICE_AUDIENCE} for the short-lived tokens a service mints to call another. Tokens without a
  * signature ({@code alg:none}), with another algorithm, expired (beyond the clock-skew leeway), with another
- * issuer or audience, or whose role does not fit their audience are refused. Revocation is not checked here:
- * see {@link TokenVerifier}.
+ * issuer or audience, or whose role does not fit their audience are refused. A user's token names the user's
+ * token version ({@code ver}); revocation is not checked here: see {@link TokenVerifier}.
  */
 public final class Tokens {
 
@@ -39,17 +42,23 @@ public final class Tokens {
   public static final String ISSUER = "micronet";
   public static final String USER_AUDIENCE = "micronet-api";
   public static final String SERVICE_AUDIENCE = "micronet-services";
-  /** Issued-at in milliseconds: revocation compares it with a user's "not before" time, which has ms precision. */
-  static final String ISSUED_AT_MS = "iatMs";
+  /**
+   * The user's token version when the token was issued: a change that must end earlier tokens (role, password,
+   * deletion) raises it in the same transaction, so a login racing the change signs the version it read, which the
+   * revocation then refuses — whatever the nodes' clocks say.
+   */
+  static final String VERSION = "ver";
   static final int DEFAULT_LEEWAY_SECONDS = 30;
   private static final String ALGORITHM = "HS256";
   private static final Set<String> USER_ROLES = Set.of(Caller.MANAGER, Caller.CLIENT);
 
   private final JWTAuth jwt;
+  private final String secret;
   private final int leewaySeconds;
 
-  private Tokens(JWTAuth jwt, int leewaySeconds) {
+  private Tokens(JWTAuth jwt, String secret, int leewaySeconds) {
     this.jwt = jwt;
+    this.secret = secret;
     this.leewaySeconds = leewaySeconds;
   }
 
@@ -72,7 +81,7 @@ public final class Tokens {
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
       .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER)
         .setAudience(List.of(USER_AUDIENCE, SERVICE_AUDIENCE)).setLeeway(leewaySeconds));
-    return new Tokens(JWTAuth.create(vertx, options), leewaySeconds);
+    return new Tokens(JWTAuth.create(vertx, options), secret, leewaySeconds);
   }
 
   /** The clock skew allowed between nodes when a token's times are checked. */
@@ -80,22 +89,38 @@ public final class Tokens {
     return leewaySeconds;
   }
 
-  /** A user's login token. */
+  /** A user's login token, of token version 0 (an operator's token, a test's). */
   public String issue(Caller caller, long expiresInSeconds) {
+    return issue(caller, 0, expiresInSeconds);
+  }
+
+  /** A user's login token, naming the user's current token version (see {@link Revocations}). */
+  public String issue(Caller caller, long tokenVersion, long expiresInSeconds) {
     if (!USER_ROLES.contains(caller.role())) {
       throw new IllegalArgumentException("a login token is for a manager or a client, not " + caller.role());
     }
-    return sign(caller, USER_AUDIENCE, expiresInSeconds);
+    return sign(caller, tokenVersion, USER_AUDIENCE, expiresInSeconds);
   }
 
   /** A service instance's own token, for calls to other services' internal actions. */
   public String issueForService(String instanceId, long expiresInSeconds) {
-    return sign(new Caller("service:" + instanceId, instanceId, Caller.SERVICE), SERVICE_AUDIENCE, expiresInSeconds);
+    return sign(new Caller("service:" + instanceId, instanceId, Caller.SERVICE), 0, SERVICE_AUDIENCE, expiresInSeconds);
   }
 
-  private String sign(Caller caller, String audience, long expiresInSeconds) {
+  /** HMAC-SHA256 of {@code data} with the cluster's key (base64url): proves a value was written by a holder of the key. */
+  public String mac(String data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  private String sign(Caller caller, long tokenVersion, String audience, long expiresInSeconds) {
     JsonObject claims = new JsonObject().put("sub", caller.id()).put("username", caller.username()).put("role", caller.role())
-      .put(ISSUED_AT_MS, System.currentTimeMillis());
+      .put(VERSION, tokenVersion);
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER)
       .setAudience(List.of(audience)).setExpiresInSeconds((int) expiresInSeconds));
   }
@@ -121,10 +146,9 @@ public final class Tokens {
         if (id == null || !(exp instanceof Number expiry) || !roleFitsAudience(role, claims.getValue("aud"))) {
           return Future.failedFuture(invalid());
         }
-        long issuedAtMs = claims.getValue(ISSUED_AT_MS) instanceof Number ms ? ms.longValue()
-          : claims.getLong("iat", 0L) * 1000;
+        long version = claims.getValue(VERSION) instanceof Number number ? number.longValue() : 0;
         return Future.succeededFuture(new VerifiedToken(new Caller(id, claims.getString("username"), role),
-          issuedAtMs, expiry.longValue() * 1000));
+          version, expiry.longValue() * 1000));
       });
   }
 

@@ -7,6 +7,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * The readiness question, asked on one node only: can this node's instance of a stateful service reach its
@@ -30,6 +34,7 @@ public final class Readiness {
   /** The gateway waits this much longer than the database check, so the service's own reason arrives first. */
   private static final long ASK_MARGIN_MS = 500;
   private static final int REASON_MAX = 160;
+  private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
 
   private Readiness() {
   }
@@ -43,9 +48,15 @@ public final class Readiness {
     return vertx.eventBus().localConsumer(address(service), message -> pool.query("SELECT 1").execute()
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onSuccess(rows -> message.reply(UP))
-      .onFailure(e -> message.fail(503, e instanceof TimeoutException
-        ? "the database did not answer within " + timeoutMs + " ms"
-        : "the database is unreachable: " + shortReason(e))));
+      .onFailure(e -> {
+        // the driver's own words (host, port, user, database) go to the log only: /health/ready is anonymous
+        if (!(e instanceof TimeoutException)) {
+          LOG.warn("readiness: the database is unreachable", kv("service", service), kv("reason", shortReason(e)));
+        }
+        message.fail(503, e instanceof TimeoutException
+          ? "the database did not answer within " + timeoutMs + " ms"
+          : "the database is unreachable (see this node's log)");
+      }));
   }
 
   /** Asks each service's local instance; {@code service → "UP" | "DOWN: <short reason>"}, in the order given. */

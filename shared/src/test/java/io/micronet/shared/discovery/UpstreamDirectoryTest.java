@@ -168,11 +168,25 @@ class UpstreamDirectoryTest {
     }
   }
 
+  @Test
+  void namesNoOneCallsAddNothingHoweverManyAreInvented() {
+    startDirectory(64, List.of());
+    for (int i = 0; i < 300; i++) {
+      String service = "invented-" + i;
+      publish(InstanceRecords.eventBusInstance(service, "x" + i, "node-1", InstanceRecords.address(service, "x" + i), "t"));
+    }
+    publish(InstanceRecords.eventBusInstance("products", "real", "node-1", InstanceRecords.address("products", "real"), "t"));
+    on(directory::refresh).await();
+    assertEquals(List.of("real"), on(() -> Future.succeededFuture(directory.all().stream().map(Upstream::instanceId).toList())).await(),
+      "only the instance of a service this caller calls");
+    assertEquals(1, registry.find("micronet_breaker_state").gauges().size(), "one breaker gauge");
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   private void startDirectory(int max, List<HttpEndpointSpec> endpoints) {
     directory = on(() -> Future.succeededFuture(new UpstreamDirectory(vertx, discovery, new BreakerPolicy(3, 1000, 60_000),
-      registry, "test").httpEndpoints(endpoints).maxInstancesPerService(max))).await();
+      registry, "test", Set.of("products", "users", "legacy", "metadata", "Products!")).httpEndpoints(endpoints).maxInstancesPerService(max))).await();
     // no periodic re-read during a test: what changes the view is what the test does
     on(() -> directory.start(TimeUnit.HOURS.toMillis(1))).await();
   }

@@ -41,7 +41,7 @@ class ActionDispatcherTest {
   @BeforeEach
   void dispatcher(Vertx vertx) {
     tokens = Tokens.withSecret(vertx, SECRET);
-    verifier = new TokenVerifier(tokens, new Revocations(vertx, 3_600_000));
+    verifier = new TokenVerifier(tokens, new Revocations(vertx, tokens, 3_600_000));
     vertx.eventBus().consumer(ADDRESS, new ActionDispatcher("test", verifier)
       .on("read", Access.PUBLIC, this::record)
       .on("mine", Access.ANY_ROLE, this::record)
@@ -92,12 +92,33 @@ class ActionDispatcherTest {
 
   @Test
   void aRevokedTokenIsRefused(Vertx vertx) {
-    String before = tokens.issue(new Caller("c-1", "carl", Caller.CLIENT), 60);
+    String before = tokens.issue(new Caller("c-1", "carl", Caller.CLIENT), 3, 60);
     assertEquals(200, status(vertx, withToken("mine", before)));
-    verifier.revocations().revoke("c-1", System.currentTimeMillis()).await();
+    verifier.revocations().revoke("c-1", 4).await();
     assertEquals(401, status(vertx, withToken("mine", before)), "also when it was verified (and cached) before");
-    String after = tokens.issue(new Caller("c-1", "carl", Caller.CLIENT), 60);
-    assertEquals(200, status(vertx, withToken("mine", after)), "a token issued after the revocation holds");
+    String after = tokens.issue(new Caller("c-1", "carl", Caller.CLIENT), 4, 60);
+    assertEquals(200, status(vertx, withToken("mine", after)), "a token of the new version holds");
+    verifier.revocations().revoke("c-1", Revocations.DELETED).await();
+    assertEquals(401, status(vertx, withToken("mine", after)), "none holds once the user is deleted");
+  }
+
+  @Test
+  void aRevocationInTheClusterMapCountsOnlyWhenSignedWithTheClustersKey(Vertx vertx) {
+    String token = tokens.issue(new Caller("c-2", "cleo", Caller.CLIENT), 1, 60);
+    // whoever reaches Hazelcast's member port can write the map: an unsigned value must not lock a user out
+    vertx.sharedData().<String, String>getAsyncMap(Revocations.MAP).compose(map -> map.put("c-2", "99.forged")).await();
+    Revocations fresh = new Revocations(vertx, tokens, 3_600_000);
+    fresh.start(3_600_000).await();
+    assertEquals(false, fresh.revoked("c-2", 1), "an unsigned value is ignored");
+    fresh.stop().await();
+
+    Tokens otherKey = Tokens.withSecret(vertx, "another-secret-of-enough-length-for-hs256-987");
+    new Revocations(vertx, otherKey, 3_600_000).revoke("c-2", 99).await();
+    Revocations again = new Revocations(vertx, tokens, 3_600_000);
+    again.start(3_600_000).await();
+    assertEquals(false, again.revoked("c-2", 1), "a value signed with another key is ignored");
+    again.stop().await();
+    assertEquals(200, status(vertx, withToken("mine", token)));
   }
 
   @Test
