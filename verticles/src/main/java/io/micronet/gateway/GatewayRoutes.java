@@ -41,6 +41,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 final class GatewayRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
+  private static final long MAX_RETRY_AFTER_SECONDS = 86_400;
 
   private final Vertx vertx;
   private final UpstreamDirectory directory;
@@ -262,13 +263,13 @@ final class GatewayRoutes {
 
   /**
    * The wait a service names in {@code error.details.retryAfterSeconds} (a 429, or a 503 from a full queue), at
-   * least 1 s; null when it names none.
+   * least 1 s and at most a day (a plain HTTP upstream's word is passed on within reason); null when it names none.
    */
   private static Long retryAfterSeconds(UpstreamReply reply) {
     try {
       JsonObject details = new JsonObject(reply.body()).getJsonObject("error").getJsonObject("details");
       Long seconds = details == null ? null : details.getLong("retryAfterSeconds");
-      return seconds == null ? null : Math.max(1, seconds);
+      return seconds == null ? null : Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, seconds));
     } catch (RuntimeException e) {
       return null;
     }
