@@ -2,14 +2,11 @@ package io.micronet.gateway;
 
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
-import io.micronet.shared.messaging.CallContext;
-import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.security.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -19,10 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,18 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
- * The gateway's router: request id and log, security headers, the client's address, rate limit, body limit, then each {@link ApiRoutes} entry
- * (access check → {@link ServiceRouter}), plain HTTP services under {@code /api/<service>/…}, the
- * gateway's own endpoints ({@link GatewayEndpoint}: health, status, metrics, services, the API documentation),
- * swagger-ui and the static page, and JSON errors for everything that goes wrong.
+ * The gateway's router, mounting only: request id and log, security headers, the client's address, CORS, rate
+ * limit, body limit, then each {@link ApiRoutes} entry (access check → {@link ServiceRouter}), plain HTTP services
+ * under {@code /api/<service>/…}, the gateway's own endpoints ({@link GatewayEndpoint}), swagger-ui and the static
+ * page, and JSON errors for everything that goes wrong. Reading a request is {@link RequestParts}' job, writing
+ * the answer {@link ReplyWriter}'s.
  */
 final class GatewayRoutes {
-
-  private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
-  private static final long MAX_RETRY_AFTER_SECONDS = 86_400;
 
   private final Vertx vertx;
   private final UpstreamDirectory directory;
@@ -88,16 +78,16 @@ final class GatewayRoutes {
     // label of a request is its route alone; reads stay on the short path
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(edge.bodyLimit());
 
-    own(router, GatewayEndpoint.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    own(router, GatewayEndpoint.HEALTH).handler(ctx -> ReplyWriter.json(ctx, 200, new JsonObject().put("status", "UP")));
     own(router, GatewayEndpoint.READY).handler(readiness::handle);
-    own(router, GatewayEndpoint.STATUS).handler(ctx -> json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
+    own(router, GatewayEndpoint.STATUS).handler(ctx -> ReplyWriter.json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
     own(router, GatewayEndpoint.METRICS).handler(new MetricsAccess(guard, edge.clientAddress(), !edge.metricsOnManagementPort())).handler(metricsHandler);
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
     own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));
     own(router, GatewayEndpoint.SERVICES).handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), GatewayEndpoint.SERVICES.access())
-      .map(caller -> StatusReport.instances(directory, query(ctx)))
-      .onSuccess(page -> json(ctx, 200, page))
-      .onFailure(e -> fail(ctx, e)));
+      .map(caller -> StatusReport.instances(directory, RequestParts.query(ctx)))
+      .onSuccess(page -> ReplyWriter.json(ctx, 200, page))
+      .onFailure(e -> ReplyWriter.fail(ctx, e)));
 
     for (ApiRoute route : ApiRoutes.ALL) {
       Route mounted = router.route(route.method(), route.path());
@@ -138,11 +128,11 @@ final class GatewayRoutes {
     Future<Caller> caller = guard.check(ctx.request().getHeader("Authorization"), route.access());
     caller.compose(who -> {
         GatewayRequest request = new GatewayRequest(route.method(), route.service(), route.action(), null,
-          pathParams(ctx), query(ctx), jsonBody(ctx), null, null, who, callContext(ctx));
+          RequestParts.pathParams(ctx), RequestParts.query(ctx), RequestParts.jsonBody(ctx), null, null, who, RequestParts.callContext(ctx));
         return serviceRouter.route(request);
       })
-      .onSuccess(reply -> write(ctx, reply))
-      .onFailure(e -> fail(ctx, e));
+      .onSuccess(reply -> ReplyWriter.write(ctx, reply))
+      .onFailure(e -> ReplyWriter.fail(ctx, e));
   }
 
   /** Services registered as plain HTTP endpoints are proxied below {@code /api/<service>}. */
@@ -160,16 +150,10 @@ final class GatewayRoutes {
     Buffer raw = ctx.body().buffer();
     guard.check(ctx.request().getHeader("Authorization"), http.access())
       .compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
-        below.isEmpty() ? "/" : below, new JsonObject(), query(ctx), null, raw, ctx.request().getHeader("Content-Type"),
-        who, callContext(ctx))))
-      .onSuccess(reply -> write(ctx, reply))
-      .onFailure(e -> fail(ctx, e));
-  }
-
-  /** What travels with the call: the caller's own token goes on, so that the service verifies it itself. */
-  private CallContext callContext(RoutingContext ctx) {
-    return new CallContext(ctx.get(RequestLog.REQUEST_ID), Envelope.bearerToken(ctx.request().getHeader("Authorization")),
-      ctx.request().getHeader("Idempotency-Key"), ClientAddress.of(ctx));
+        below.isEmpty() ? "/" : below, new JsonObject(), RequestParts.query(ctx), null, raw, ctx.request().getHeader("Content-Type"),
+        who, RequestParts.callContext(ctx))))
+      .onSuccess(reply -> ReplyWriter.write(ctx, reply))
+      .onFailure(e -> ReplyWriter.fail(ctx, e));
   }
 
   private void rateLimit(RoutingContext ctx) {
@@ -190,106 +174,6 @@ final class GatewayRoutes {
     return origin == null || host != null && origin.equalsIgnoreCase(ctx.request().scheme() + "://" + host);
   }
 
-  /** The path parameters; 404 for one holding U+0000 (nothing is named so, and PostgreSQL cannot even compare it). */
-  private static JsonObject pathParams(RoutingContext ctx) {
-    JsonObject params = new JsonObject();
-    ctx.pathParams().forEach((name, value) -> {
-      if (value.indexOf('\0') >= 0) {
-        throw new ServiceException(ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path());
-      }
-      params.put(name, value);
-    });
-    return params;
-  }
-
-  /**
-   * The query parameters (the first of each name); 400 for a query string that cannot be decoded, and 422
-   * naming the parameters whose value holds U+0000 (no service could search for it: PostgreSQL refuses it).
-   */
-  private static JsonObject query(RoutingContext ctx) {
-    MultiMap params;
-    try {
-      params = ctx.queryParams();
-    } catch (HttpException | IllegalArgumentException e) {
-      throw new ServiceException(ErrorCode.BAD_REQUEST, "the query string is malformed");
-    }
-    JsonObject query = new JsonObject();
-    JsonObject errors = new JsonObject();
-    for (Map.Entry<String, String> entry : params) {
-      if (entry.getValue().indexOf('\0') >= 0) {
-        errors.put(entry.getKey(), "must not contain U+0000");
-      } else if (!query.containsKey(entry.getKey())) {
-        query.put(entry.getKey(), entry.getValue());
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw ServiceException.invalidQuery(errors);
-    }
-    return query;
-  }
-
-  /**
-   * The JSON body, or null when there is none; 415 for another media type, 400 for malformed JSON, 422 for a
-   * number outside the strict grammar ({@link JsonBodies}).
-   */
-  private static Object jsonBody(RoutingContext ctx) {
-    Buffer buffer = ctx.body().buffer();
-    if (buffer == null || buffer.length() == 0) {
-      return null;
-    }
-    String type = ctx.request().getHeader("Content-Type");
-    if (type != null && !type.toLowerCase().contains("json")) {
-      throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
-    }
-    return JsonBodies.decode(buffer);
-  }
-
-  private static void write(RoutingContext ctx, UpstreamReply reply) {
-    ctx.put(RequestLog.INSTANCE, reply.instanceId());
-    if (ctx.response().closed() || ctx.response().ended()) {
-      return;
-    }
-    ctx.response().setStatusCode(reply.status());
-    Long retryAfter = reply.status() >= 400 ? retryAfterSeconds(reply) : null;
-    if (reply.status() == 429 || retryAfter != null) {
-      ctx.response().putHeader("Retry-After", Long.toString(retryAfter == null ? 1 : retryAfter));
-    }
-    if (reply.status() == 204) {
-      ctx.response().end();
-    } else {
-      ctx.response().putHeader("Content-Type", reply.contentType()).end(reply.body());
-    }
-  }
-
-  /**
-   * The wait a service names in {@code error.details.retryAfterSeconds} (a 429, or a 503 from a full queue), at
-   * least 1 s and at most a day (a plain HTTP upstream's word is passed on within reason); null when it names none.
-   */
-  private static Long retryAfterSeconds(UpstreamReply reply) {
-    try {
-      JsonObject details = new JsonObject(reply.body()).getJsonObject("error").getJsonObject("details");
-      Long seconds = details == null ? null : details.getLong("retryAfterSeconds");
-      return seconds == null ? null : Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, seconds));
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", UpstreamClient.JSON).end(body.toBuffer());
-  }
-
-  private static void fail(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof UpstreamFailure upstream) {
-      write(ctx, upstream.reply());
-    } else if (failure instanceof ServiceException known) {
-      HttpErrors.write(ctx, known);
-    } else {
-      LOG.error("gateway failure", kv("requestId", ctx.get(RequestLog.REQUEST_ID)), kv("path", ctx.request().path()), failure);
-      HttpErrors.write(ctx, ErrorCode.INTERNAL_ERROR, "the gateway failed to handle the request");
-    }
-  }
-
   private static void errorFromRouter(RoutingContext ctx, ErrorCode code, String message) {
     if (ctx.failure() instanceof ServiceException known) {
       HttpErrors.write(ctx, known);
@@ -299,6 +183,6 @@ final class GatewayRoutes {
   }
 
   private void internalError(RoutingContext ctx) {
-    fail(ctx, ctx.failure() == null ? new IllegalStateException("unknown failure") : ctx.failure());
+    ReplyWriter.fail(ctx, ctx.failure() == null ? new IllegalStateException("unknown failure") : ctx.failure());
   }
 }
