@@ -51,8 +51,10 @@ final class JsonBodies {
   private static JsonObject numbersOutsideTheGrammar(Buffer buffer) {
     JsonObject errors = new JsonObject();
     int depth = 0;
+    int bad = 0;
     try (JsonParser parser = JacksonCodec.createParser(buffer)) {
-      for (JsonToken token = parser.nextToken(); token != null && errors.size() < MAX_ERRORS; token = parser.nextToken()) {
+      // counted per bad number, not per distinct path: a key repeated a million times must not keep the pass going
+      for (JsonToken token = parser.nextToken(); token != null && bad < MAX_ERRORS; token = parser.nextToken()) {
         if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
           if (++depth > MAX_DEPTH) {
             throw new ServiceException(ErrorCode.BAD_REQUEST, "the request body nests deeper than " + MAX_DEPTH + " levels");
@@ -61,6 +63,7 @@ final class JsonBodies {
           depth--;
         } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) && !Numbers.plain(parser.getText())) {
           errors.put(path(parser.getParsingContext()), "must be " + Numbers.grammar());
+          bad++;
         }
       }
     } catch (ServiceException e) {
@@ -71,19 +74,23 @@ final class JsonBodies {
     return errors;
   }
 
-  /** Where a value is, as the services name fields: {@code price}, {@code items[2].quantity}, {@code [0]} at the top. */
+  /**
+   * Where a value is, as the services name fields: {@code price}, {@code items[2].quantity}, {@code [0]} at the top;
+   * built only up to {@link #MAX_PATH} characters, however long the names (a field name can be most of a megabyte).
+   */
   private static String path(JsonStreamContext context) {
     List<JsonStreamContext> outward = new ArrayList<>();
     for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
       outward.add(at);
     }
     StringBuilder path = new StringBuilder();
-    for (int i = outward.size() - 1; i >= 0; i--) {
+    for (int i = outward.size() - 1; i >= 0 && path.length() <= MAX_PATH; i--) {
       JsonStreamContext at = outward.get(i);
       if (at.inArray()) {
         path.append('[').append(at.getCurrentIndex()).append(']');
       } else if (at.getCurrentName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(at.getCurrentName());
+        String name = at.getCurrentName();
+        path.append(path.length() == 0 ? "" : ".").append(name, 0, Math.min(name.length(), MAX_PATH + 1));
       }
     }
     if (path.length() > MAX_PATH) {

@@ -129,12 +129,14 @@ class UserService {
   Future<ServiceResponse> delete(ServiceRequest request) {
     String id = Inputs.idParam(request, "user");
     requireSelfOrManager(request, id);
-    return writes.run(request, conn -> repository.delete(conn, id).map(deleted -> {
-        if (!deleted) {
-          throw ServiceException.notFound("user", id);
-        }
-        return ServiceResponse.noContent();
-      }))
+    return writes.run(request, conn -> repository.delete(conn, id)
+        .compose(deleted -> {
+          if (!deleted) {
+            throw ServiceException.notFound("user", id);
+          }
+          return revoker.recordDeletion(conn, id);
+        })
+        .map(ServiceResponse.noContent()))
       // none of its tokens counts any more, on every node
       .compose(response -> revoker.revoke(id, Revocations.DELETED).map(response));
   }

@@ -4,6 +4,7 @@ import io.micronet.shared.config.TlsFiles;
 import io.micronet.shared.idempotency.IdempotencyPurge;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
+import io.micronet.shared.security.Revocations;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -33,9 +34,11 @@ public class UsersVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "users";
   private static final Logger LOG = LoggerFactory.getLogger(UsersVerticle.class);
+  private static final long REVOCATION_RESYNC_MS = 60_000;
 
   private UsersGrpcService grpcService;
   private HttpServer grpcServer;
+  private long revocationResync = -1;
   private PasswordHasher hasher;
 
   @Override
@@ -58,8 +61,11 @@ public class UsersVerticle extends ServiceVerticle {
     IdempotentWrites writes = new IdempotentWrites(pool, SERVICE, micronetConfig.idempotencyTtl(), Clock.systemUTC());
     IdempotencyPurge expiredKeys = writes.purge();
     purgePeriodically(expiredKeys.what(), expiredKeys::run);
-    long revocationRetentionMs = (micronetConfig.tokenTtlSeconds() + micronetConfig.clockSkewSeconds()) * 1000L;
-    TokenRevoker revoker = new TokenRevoker(pool, verifier().revocations(), revocationRetentionMs);
+    TokenRevoker revoker = new TokenRevoker(pool, verifier().revocations(),
+      Revocations.retentionMs(micronetConfig.tokenTtlSeconds(), micronetConfig.clockSkewSeconds()));
+    // a revocation whose cluster-map write failed is carried out by the next resync
+    revocationResync = vertx.setPeriodic(REVOCATION_RESYNC_MS, id -> revoker.resync()
+      .onFailure(e -> LOG.warn("token revocation resync failed", kv("reason", String.valueOf(e.getMessage())))));
     return repository.migrate(vertx)
       .compose(v -> writes.migrate(vertx))
       .compose(v -> revoker.start(vertx))
@@ -111,9 +117,10 @@ public class UsersVerticle extends ServiceVerticle {
     return grpcClosed.eventually(super::stop);
   }
 
-  /** After the drain: this instance's hold on the hashing executor. */
+  /** After the drain: the revocation resync, and this instance's hold on the hashing executor. */
   @Override
   protected Future<?> closeResources() {
+    vertx.cancelTimer(revocationResync);
     return hasher == null ? Future.succeededFuture() : hasher.close();
   }
 }

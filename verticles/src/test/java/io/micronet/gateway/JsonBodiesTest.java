@@ -52,6 +52,29 @@ class JsonBodiesTest {
     assertTrue(details.containsKey("items[0].quantity"), details::encode);
   }
 
+  /** The same key repeated under very long names: counted per bad number, each path built only up to its cut. */
+  @Test
+  void aRepeatedKeyUnderLongNamesIsNamedOnceAndCut() {
+    String longName = "n".repeat(40_000);
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      body.append("{\"").append(longName).append(i).append("\":");
+    }
+    body.append("{");
+    for (int i = 0; i < 20_000; i++) {
+      body.append(i == 0 ? "" : ",").append("\"a\":1e1");
+    }
+    body.append("}").append("}".repeat(10));
+    long start = System.nanoTime();
+    ServiceException error = assertThrows(ServiceException.class, () -> JsonBodies.decode(Buffer.buffer(body.toString())));
+    System.out.printf("a %d byte body of one repeated key under long names: 422 in %.0f ms%n", body.length(),
+      (System.nanoTime() - start) / 1e6);
+    JsonObject details = (JsonObject) error.details();
+    assertEquals(1, details.size(), details::encode);
+    String path = details.fieldNames().iterator().next();
+    assertTrue(path.length() <= JsonBodies.MAX_PATH + 1, "the path is cut: " + path.length() + " characters");
+  }
+
   @Test
   void plainNumbersAtAnyAllowedDepthPass() {
     String body = "[".repeat(JsonBodies.MAX_DEPTH) + "12.5" + "]".repeat(JsonBodies.MAX_DEPTH);

@@ -70,7 +70,9 @@ class UserServiceTest {
 
   @Test
   void aRevocationOutlivesARestartOfTheWholeCluster(Vertx vertx) {
-    new TokenRevoker(pool, revocations, TTL * 1000).revoke("u-gone", Revocations.DELETED).await();
+    TokenRevoker revoker = new TokenRevoker(pool, revocations, TTL * 1000);
+    revoker.recordDeletion(pool, "u-gone").await();
+    revoker.revoke("u-gone", Revocations.DELETED).await();
     // every member gone: the cluster map is empty, and a new instance starts with no copy of its own
     vertx.sharedData().<String, String>getAsyncMap(Revocations.MAP).compose(map -> map.clear()).await();
     Revocations afterRestart = new Revocations(vertx, tokens, TTL * 1000);

@@ -33,6 +33,10 @@ public final class Revocations {
   public static final String ANNOUNCE_ADDRESS = "micronet.security.revoked";
   /** The lowest version of a deleted user: none of its tokens counts. */
   public static final long DELETED = Long.MAX_VALUE;
+  /** Beyond the token lifetime: a login that raced a change signs after the revocation, up to its hashing wait later. */
+  static final long LOGIN_MARGIN_MS = 5 * 60_000;
+  private static final String LOCK_PREFIX = "micronet.token-revocation.";
+  private static final long LOCK_TIMEOUT_MS = 5_000;
   private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
 
   private final Vertx vertx;
@@ -41,14 +45,21 @@ public final class Revocations {
   private final Map<String, Long> lowestVersion = new HashMap<>();
   /** When each local entry was last raised: dropped a retention later, once the map's own entry has expired too. */
   private final Map<String, Long> raisedAt = new HashMap<>();
+  /** What the cluster map is known to hold (written or read back), as opposed to what this copy refuses already. */
+  private final Map<String, Long> inMap = new HashMap<>();
   private MessageConsumer<Object> announcements;
   private long refreshTimer = -1;
 
-  /** @param retentionMs how long a revocation matters: the longest token lifetime plus the clock-skew leeway */
+  /** @param retentionMs how long a revocation matters: see {@link #retentionMs(long, int)} */
   public Revocations(Vertx vertx, Tokens tokens, long retentionMs) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.retentionMs = retentionMs;
+  }
+
+  /** How long a revocation matters: the token lifetime, the clock-skew leeway, and a racing login's wait. */
+  public static long retentionMs(long tokenTtlSeconds, int clockSkewSeconds) {
+    return (tokenTtlSeconds + clockSkewSeconds) * 1000L + LOGIN_MARGIN_MS;
   }
 
   public Future<Void> start(long refreshMs) {
@@ -72,20 +83,40 @@ public final class Revocations {
     return lowest != null && version < lowest;
   }
 
-  /** From now on only tokens of {@code userId} with at least {@code version} count, cluster-wide; completes once the map holds it. */
+  /** Whether the cluster map is known to refuse every token of {@code userId} below {@code version} already. */
+  public boolean knows(String userId, long version) {
+    Long held = inMap.get(userId);
+    return held != null && held >= version;
+  }
+
+  /**
+   * From now on only tokens of {@code userId} with at least {@code version} count, cluster-wide; completes once the
+   * map holds it. The map keeps the highest version: two revocations of one user racing (two users instances) are
+   * read and written under a cluster-wide lock of that user, so the lower can never overwrite the higher.
+   */
   public Future<Void> revoke(String userId, long version) {
     raise(userId, version);
-    return map()
-      .compose(map -> map.get(userId).compose(current -> {
-        Long known = verified(userId, current);
-        return known != null && known >= version ? Future.<Void>succeededFuture() : map.put(userId, signed(userId, version), retentionMs);
-      }))
+    return vertx.sharedData().getLockWithTimeout(LOCK_PREFIX + userId, LOCK_TIMEOUT_MS)
+      .compose(lock -> map()
+        .compose(map -> map.get(userId).compose(current -> {
+          Long known = verified(userId, current);
+          return known != null && known >= version ? Future.<Void>succeededFuture() : map.put(userId, signed(userId, version), retentionMs);
+        }))
+        .onSuccess(written -> inMap.merge(userId, version, Math::max))
+        .eventually(() -> {
+          lock.release();
+          return Future.succeededFuture();
+        }))
       .onSuccess(v -> vertx.eventBus().publish(ANNOUNCE_ADDRESS, userId));
   }
 
   private void refresh(String userId) {
     map().compose(map -> map.get(userId))
-      .onSuccess(value -> remember(userId, value))
+      .onSuccess(value -> {
+        if (!remember(userId, value)) {
+          LOG.warn("a token revocation in the cluster map is not signed with the cluster's key: ignored", kv("userId", userId));
+        }
+      })
       .onFailure(e -> LOG.warn("revocation lookup failed", kv("reason", e.getMessage())));
   }
 
@@ -97,22 +128,32 @@ public final class Revocations {
           boolean old = raised.getValue() < expired && !entries.containsKey(raised.getKey());
           if (old) {
             lowestVersion.remove(raised.getKey());
+            inMap.remove(raised.getKey());
           }
           return old;
         });
-        entries.forEach(this::remember);
+        int ignored = 0;
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) entries).entrySet()) {
+          if (!(entry.getKey() instanceof String userId) || !remember(userId, entry.getValue())) {
+            ignored++;
+          }
+        }
+        if (ignored > 0) {
+          LOG.warn("token revocations in the cluster map not signed with the cluster's key: ignored", kv("count", ignored));
+        }
       })
       .onFailure(e -> LOG.warn("revocations reload failed", kv("reason", e.getMessage())))
       .mapEmpty();
   }
 
-  private void remember(String userId, String value) {
+  /** Takes a map value in if it is signed with our key; false when it is not. */
+  private boolean remember(String userId, Object value) {
     Long version = verified(userId, value);
     if (version != null) {
       raise(userId, version);
-    } else if (value != null) {
-      LOG.warn("a token revocation in the cluster map is not signed with the cluster's key: ignored", kv("userId", userId));
+      inMap.merge(userId, version, Math::max);
     }
+    return version != null || value == null;
   }
 
   private void raise(String userId, long version) {
@@ -127,9 +168,9 @@ public final class Revocations {
     return version + "." + tokens.mac("revocation:" + userId + ":" + version);
   }
 
-  /** The version a map value names, or null when it is absent or not signed with our key. */
-  private Long verified(String userId, String value) {
-    if (value == null) {
+  /** The version a map value names, or null when it is absent, not a string, or not signed with our key. */
+  private Long verified(String userId, Object raw) {
+    if (!(raw instanceof String value)) {
       return null;
     }
     int dot = value.indexOf('.');
@@ -145,7 +186,8 @@ public final class Revocations {
     }
   }
 
-  private Future<AsyncMap<String, String>> map() {
+  /** Values are read as anything: whoever reaches Hazelcast's port can put junk there, and junk is ignored. */
+  private Future<AsyncMap<String, Object>> map() {
     return vertx.sharedData().getAsyncMap(MAP);
   }
 }

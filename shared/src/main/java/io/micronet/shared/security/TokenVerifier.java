@@ -37,7 +37,7 @@ public final class TokenVerifier {
 
   /** The node's key and a running copy of the revocations, as configured. */
   public static Future<TokenVerifier> start(Vertx vertx, MicronetConfig config) {
-    long retentionMs = (config.tokenTtlSeconds() + config.clockSkewSeconds()) * 1000L;
+    long retentionMs = Revocations.retentionMs(config.tokenTtlSeconds(), config.clockSkewSeconds());
     return Tokens.load(vertx, config).compose(tokens -> {
       Revocations revocations = new Revocations(vertx, tokens, retentionMs);
       return revocations.start(config.revocationRefreshSeconds() * 1000L).map(v -> new TokenVerifier(tokens, revocations));
