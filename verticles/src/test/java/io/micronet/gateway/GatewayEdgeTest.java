@@ -40,9 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The gateway's edge, through real HTTP on gateways alone (no services but a fake users instance): security
- * headers on every answer, who may read /metrics, the management port, the client's address behind a trusted
- * proxy (rate limit, login throttle) and not from anyone else, and the idle timeout.
+ * The gateway's edge, through real HTTP on gateways alone (no services but a users instance that records what the
+ * gateway sends it; the real throttle behind a proxy: UsersAllInOneTest): security headers on every answer, who
+ * may read /metrics, the management port, the client's address behind a trusted proxy (rate limit, login throttle)
+ * and not from anyone else, and the idle timeout.
  */
 class GatewayEdgeTest {
 
@@ -79,13 +80,13 @@ class GatewayEdgeTest {
     clientToken = tokens.issue(new Caller("c1", "carla", Caller.CLIENT), 600);
 
     // a users instance that only notes which client address the gateway passed on with a login
-    String address = InstanceRecords.address("users", "fake");
+    String address = InstanceRecords.address("users", "recorder");
     vertx.eventBus().consumer(address, message -> {
       loginClientAddresses.offer(String.valueOf(message.headers().get(Envelope.CLIENT_ADDRESS)));
       message.reply(new JsonObject().put("token", "t"));
     }).completion().await();
     discovery = ServiceDiscovery.create(vertx);
-    discovery.publish(InstanceRecords.eventBusInstance("users", "fake", NodeIdentity.nodeId(vertx), address, "test")).await();
+    discovery.publish(InstanceRecords.eventBusInstance("users", "recorder", NodeIdentity.nodeId(vertx), address, "test")).await();
   }
 
   @AfterAll
