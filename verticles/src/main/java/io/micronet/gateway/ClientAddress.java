@@ -5,9 +5,12 @@ import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
 import io.vertx.ext.web.RoutingContext;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -69,6 +72,28 @@ final class ClientAddress {
   static String of(RoutingContext ctx) {
     String address = ctx.get(KEY);
     return address == null ? UNKNOWN : address;
+  }
+
+  /**
+   * Who a limit counts this request against (the rate limit, the failed-login limits): the client's address, but
+   * for IPv6 its /64 — one subscriber gets a whole /64, and each of its 2^64 addresses must not be a fresh client.
+   */
+  static String limitKey(RoutingContext ctx) {
+    return limitKey(of(ctx));
+  }
+
+  static String limitKey(String address) {
+    InetAddress parsed = parse(address);
+    if (!(parsed instanceof Inet6Address)) {
+      return address;
+    }
+    byte[] prefix = Arrays.copyOf(parsed.getAddress(), 16);
+    Arrays.fill(prefix, 8, 16, (byte) 0);
+    try {
+      return NetUtil.toAddressString(InetAddress.getByAddress(prefix)) + "/64";
+    } catch (UnknownHostException impossible) {
+      return address;
+    }
   }
 
   /**

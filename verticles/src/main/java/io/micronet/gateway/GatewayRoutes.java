@@ -157,7 +157,7 @@ final class GatewayRoutes {
   }
 
   private void rateLimit(RoutingContext ctx) {
-    RateLimiter.Decision decision = edge.rateLimiter().tryAcquire(ClientAddress.of(ctx));
+    RateLimiter.Decision decision = edge.rateLimiter().tryAcquire(ClientAddress.limitKey(ctx));
     if (decision.allowed()) {
       ctx.next();
       return;

@@ -24,7 +24,7 @@ final class RequestParts {
   /** What travels with the call: the caller's own token goes on, so that the service verifies it itself. */
   static CallContext callContext(RoutingContext ctx) {
     return new CallContext(ctx.get(RequestLog.REQUEST_ID), Envelope.bearerToken(ctx.request().getHeader("Authorization")),
-      ctx.request().getHeader("Idempotency-Key"), ClientAddress.of(ctx));
+      ctx.request().getHeader("Idempotency-Key"), ClientAddress.limitKey(ctx));
   }
 
   /** The path parameters; 404 for one holding U+0000 (nothing is named so, and PostgreSQL cannot even compare it). */

@@ -78,4 +78,13 @@ class ClientAddressTest {
     assertTrue(exact.isTrusted("8.8.8.8"), "/0 is everything (an operator's choice)");
     assertFalse(ClientAddress.trusting(List.of("192.0.2.10")).isTrusted("192.0.2.11"), "a bare address is /32");
   }
+
+  @Test
+  void limitsCountAnIpv6ClientByItsSlash64() {
+    assertEquals("2001:db8:1:2::/64", ClientAddress.limitKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+    assertEquals("2001:db8:1:2::/64", ClientAddress.limitKey("2001:db8:1:2::1"), "another address of the same /64");
+    assertEquals("2001:db8:1:3::/64", ClientAddress.limitKey("2001:db8:1:3::1"));
+    assertEquals("203.0.113.9", ClientAddress.limitKey("203.0.113.9"), "IPv4 stays itself");
+    assertEquals("unknown", ClientAddress.limitKey("unknown"));
+  }
 }
