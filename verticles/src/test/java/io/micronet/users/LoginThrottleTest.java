@@ -1,12 +1,10 @@
 package io.micronet.users;
 
+import io.micronet.storage.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The login throttle's rules alone, on a clock the test moves. */
 class LoginThrottleTest {
 
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final LoginThrottle throttle = new LoginThrottle(5, 50, Duration.ofMinutes(15), Duration.ofMinutes(15), clock);
 
   @Test
@@ -83,30 +81,6 @@ class LoginThrottleTest {
   private void fail(String username, String address, int times) {
     for (int i = 0; i < times; i++) {
       throttle.reserve(username, address);
-    }
-  }
-
-  /** A clock the test moves forward. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

@@ -10,6 +10,7 @@ import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Revocations;
 import io.micronet.shared.security.Tokens;
 import io.micronet.shared.storage.Database;
+import io.micronet.storage.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,10 +23,8 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,7 @@ class UserServiceTest {
   private static final String SECRET = "a-test-secret-of-more-than-thirty-two-characters";
   private static final long TTL = 900;
 
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private UserRepository repository;
   private PasswordHasher hasher;
   private Tokens tokens;
@@ -368,29 +367,5 @@ class UserServiceTest {
     ServiceException error = assertThrows(ServiceException.class, action);
     assertEquals(code, error.code(), error.getMessage());
     return error;
-  }
-
-  /** A clock the test moves forward (login failures age out of their window). */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

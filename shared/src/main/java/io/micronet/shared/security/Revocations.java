@@ -148,6 +148,10 @@ public final class Revocations {
 
   /** Takes a map value in if it is signed with our key; false when it is not. */
   private boolean remember(String userId, Object value) {
+    if (value instanceof String text && knows(userId, namedVersion(text))) {
+      // nothing new to learn: the periodic re-read of an unchanged map computes no signature
+      return true;
+    }
     Long version = verified(userId, value);
     if (version != null) {
       raise(userId, version);
@@ -166,6 +170,16 @@ public final class Revocations {
 
   private String signed(String userId, long version) {
     return version + "." + tokens.mac("revocation:" + userId + ":" + version);
+  }
+
+  /** The version a value's text names (unchecked); {@code Long.MAX_VALUE} when it names none, so nothing is skipped on it. */
+  private static long namedVersion(String value) {
+    int dot = value.indexOf('.');
+    try {
+      return dot <= 0 ? Long.MAX_VALUE : Long.parseLong(value.substring(0, dot));
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** The version a map value names, or null when it is absent, not a string, or not signed with our key. */
