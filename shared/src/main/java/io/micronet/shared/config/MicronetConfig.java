@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ public final class MicronetConfig {
   static final int MIN_SECRET_LENGTH = 32;
 
   private final JsonObject json;
+  private ServiceDefinitions definitions;
 
   private MicronetConfig(JsonObject json) {
     this.json = json;
@@ -243,13 +246,43 @@ public final class MicronetConfig {
     return section("node").getLong("shutdownGraceSeconds", 20L) * 1000;
   }
 
+  /** The instances wanted of a service ({@code services.definitions}, overridden by {@code services.<name>.instances}). */
   public int instancesOf(String service) {
-    if ("gateway".equals(service)) {
-      return section("gateway").getInteger("instances", 1);
+    return definitions().get(service).instances();
+  }
+
+  /** Failure injection ({@code chaos.enabled}, {@code MICRONET_CHAOS_ENABLED}); on by default, off for production. */
+  public boolean chaosEnabled() {
+    return section("chaos").getBoolean("enabled", true);
+  }
+
+  /** How often each instance (and each gateway) publishes its request figures on the internal samples feed. */
+  public long metricsSampleMillis() {
+    return section("metrics").getLong("sampleSeconds", 2L) * 1000;
+  }
+
+  /** Every kind of verticle the platform knows, from {@code services.definitions} (read once per config). */
+  public ServiceDefinitions definitions() {
+    if (definitions == null) {
+      definitions = ServiceDefinitions.from(section("services"));
     }
-    JsonObject services = section("services");
-    JsonObject own = services.getJsonObject(service);
-    return own == null ? 1 : own.getInteger("instances", 1);
+    return definitions;
+  }
+
+  /**
+   * This node's name: {@code node.name} / {@code MICRONET_NODE_NAME}, else the host name. Definitions name the
+   * nodes a service may run on by it, and operators address nodes by it (or by the cluster node id).
+   */
+  public String nodeName() {
+    String name = section("node").getString("name");
+    if (name != null && !name.isBlank()) {
+      return name.trim();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private void validate() {
@@ -273,7 +306,9 @@ public final class MicronetConfig {
     requirePositive("gateway.rateLimit.requestsPerSecond", section("gateway").getJsonObject("rateLimit").getValue("requestsPerSecond"));
     requirePositive("gateway.rateLimit.burst", section("gateway").getJsonObject("rateLimit").getValue("burst"));
     requirePositive("storage.poolSize", section("storage").getValue("poolSize"));
-    requirePositive("gateway.instances", section("gateway").getValue("instances"));
+    if (section("gateway").containsKey("instances")) {
+      throw new IllegalArgumentException("gateway.instances is gone: set services.gateway.instances (or MICRONET_GATEWAY_INSTANCES)");
+    }
     Object tokenTtl = section("security").getValue("tokenTtlSeconds");
     requirePositive("security.tokenTtlSeconds", tokenTtl == null ? 3600 : tokenTtl);
     Object skew = section("security").getValue("clockSkewSeconds");
@@ -284,12 +319,7 @@ public final class MicronetConfig {
       requirePositive("discovery." + key, section("discovery").getValue(key));
     }
     JsonObject services = section("services");
-    for (String service : services.fieldNames()) {
-      Object instances = services.getJsonObject(service).getValue("instances");
-      if (instances != null) {
-        requirePositive("services." + service + ".instances", instances);
-      }
-    }
+    definitions();
     JsonObject users = services.getJsonObject("users", new JsonObject());
     for (String key : new String[] {"hashingThreads", "hashingQueue", "loginMaxDelaySeconds"}) {
       if (users.getValue(key) != null) {
@@ -315,6 +345,10 @@ public final class MicronetConfig {
         + section("cluster").getValue("insecure"));
     }
     clusterTls(); // all three or none
+    if (!(section("chaos").getValue("enabled", true) instanceof Boolean)) {
+      throw new IllegalArgumentException("chaos.enabled / MICRONET_CHAOS_ENABLED must be true or false");
+    }
+    requirePositive("metrics.sampleSeconds", section("metrics").getValue("sampleSeconds", 2));
     validateStorageAndTransport();
   }
 

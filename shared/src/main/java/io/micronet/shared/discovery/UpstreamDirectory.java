@@ -3,6 +3,8 @@ package io.micronet.shared.discovery;
 import io.micronet.shared.resilience.BreakerPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronet.shared.events.ActivityEvent;
+import io.micronet.shared.events.Feeds;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -255,12 +257,19 @@ public class UpstreamDirectory {
       breakerPolicy.toOptions());
     Upstream upstream = candidate.upstream().apply(breaker);
     breaker
-      .openHandler(v -> LOG.warn("circuit opened", kv("service", upstream.service()), kv("instance", id)))
+      .openHandler(v -> {
+        LOG.warn("circuit opened", kv("service", upstream.service()), kv("instance", id));
+        announce(upstream, "OPEN");
+      })
       .halfOpenHandler(v -> {
         LOG.info("circuit half-open", kv("service", upstream.service()), kv("instance", id));
+        announce(upstream, "HALF_OPEN");
         refresh();
       })
-      .closeHandler(v -> LOG.info("circuit closed", kv("service", upstream.service()), kv("instance", id)));
+      .closeHandler(v -> {
+        LOG.info("circuit closed", kv("service", upstream.service()), kv("instance", id));
+        announce(upstream, "CLOSED");
+      });
     byInstance.put(id, upstream);
     if (registry != null) {
       gauges.put(id, Gauge.builder("micronet_breaker_state", upstream, UpstreamDirectory::stateGauge)
@@ -286,6 +295,16 @@ public class UpstreamDirectory {
     }
     rebuildServices();
     LOG.info("instance removed", kv("service", upstream.service()), kv("instance", id), kv("node", upstream.nodeId()));
+  }
+
+  /** A breaker transition on the breakers feed (fire-and-forget); openings and closings on the activity feed too. */
+  private void announce(Upstream upstream, String state) {
+    Feeds.publish(vertx, Feeds.BREAKERS, new JsonObject().put("type", "breaker").put("caller", caller)
+      .put("service", upstream.service()).put("instance", upstream.instanceId()).put("node", upstream.nodeId()).put("state", state));
+    if (!"HALF_OPEN".equals(state)) {
+      Feeds.activity(vertx, ActivityEvent.of(caller, ActivityEvent.Kind.BREAKER, upstream.service(), upstream.instanceId(),
+        upstream.nodeId(), caller + "'s circuit to " + upstream.instanceId() + (state.equals("OPEN") ? " opened" : " closed")));
+    }
   }
 
   public static double stateGauge(Upstream upstream) {

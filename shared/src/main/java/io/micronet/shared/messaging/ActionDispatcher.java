@@ -1,5 +1,7 @@
 package io.micronet.shared.messaging;
 
+import io.micronet.shared.chaos.FailureSwitch;
+import io.micronet.shared.metrics.RequestFigures;
 import io.micronet.shared.security.Access;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.TokenVerifier;
@@ -36,6 +38,8 @@ public class ActionDispatcher implements Handler<Message<Object>> {
   private final String service;
   private final TokenVerifier verifier;
   private final Map<String, Action> actions = new HashMap<>();
+  private FailureSwitch failures;
+  private RequestFigures figures;
   private int inFlight;
 
   public ActionDispatcher(String service, TokenVerifier verifier) {
@@ -46,6 +50,18 @@ public class ActionDispatcher implements Handler<Message<Object>> {
   /** Adds an action that callers admitted by {@code access} may run. */
   public ActionDispatcher on(String action, Access access, Function<ServiceRequest, Future<ServiceResponse>> handler) {
     actions.put(action, new Action(access, handler));
+    return this;
+  }
+
+  /** Every action passes {@code failures} first (failure injection: the one seam, see {@link FailureSwitch}). */
+  public ActionDispatcher guardedBy(FailureSwitch failures) {
+    this.failures = failures;
+    return this;
+  }
+
+  /** Every action run is measured into {@code figures} (latency and outcome). */
+  public ActionDispatcher measuredBy(RequestFigures figures) {
+    this.figures = figures;
     return this;
   }
 
@@ -91,20 +107,29 @@ public class ActionDispatcher implements Handler<Message<Object>> {
       return;
     }
     inFlight++;
-    Future<ServiceResponse> result;
-    try {
-      result = action.handler().apply(request);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
+    long started = System.nanoTime();
+    Future<Void> gate = failures == null ? null : failures.before();
+    Future<ServiceResponse> result = gate == null ? invoke(action, request) : gate.compose(v -> invoke(action, request));
     result.onComplete(ar -> {
       inFlight--;
+      if (figures != null) {
+        figures.record(System.nanoTime() - started, ar.succeeded() ? ar.result().status()
+          : ar.cause() instanceof ServiceException known ? known.code().httpStatus() : 500);
+      }
       if (ar.succeeded()) {
         reply(message, ar.result());
       } else {
         fail(message, request, ar.cause());
       }
     });
+  }
+
+  private static Future<ServiceResponse> invoke(Action action, ServiceRequest request) {
+    try {
+      return action.handler().apply(request);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static void reply(Message<Object> message, ServiceResponse response) {

@@ -12,7 +12,9 @@ public enum Access {
   /** managers only */
   MANAGER,
   /** other MicroNet services only (internal actions such as products' reserve/release) */
-  SERVICE;
+  SERVICE,
+  /** managers and MicroNet services: operations (health checks, failure injection, deploying instances) */
+  OPERATOR;
 
   public boolean admits(Caller caller) {
     return switch (this) {
@@ -20,6 +22,7 @@ public enum Access {
       case ANY_ROLE -> caller != null && caller.isUser();
       case MANAGER -> caller != null && caller.isManager();
       case SERVICE -> caller != null && caller.isService();
+      case OPERATOR -> caller != null && (caller.isManager() || caller.isService());
     };
   }
 
@@ -31,6 +34,7 @@ public enum Access {
     return new ServiceException(ErrorCode.FORBIDDEN, switch (this) {
       case MANAGER -> "this operation is for managers";
       case SERVICE -> "this operation is internal to the platform";
+      case OPERATOR -> "this operation is for managers";
       default -> "this operation is not allowed for role " + caller.role();
     });
   }

@@ -45,18 +45,27 @@ public final class Readiness {
 
   /** Answers readiness questions for {@code service} on this node from {@code pool}: "UP", or a 503 failure naming why not. */
   public static MessageConsumer<Object> answer(Vertx vertx, String service, Pool pool, long timeoutMs) {
-    return vertx.eventBus().localConsumer(address(service), message -> pool.query("SELECT 1").execute()
+    return vertx.eventBus().localConsumer(address(service), message -> probe(service, pool, timeoutMs)
+      .onSuccess(up -> message.reply(UP))
+      .onFailure(e -> message.fail(503, e.getMessage())));
+  }
+
+  /**
+   * Runs {@code SELECT 1} on {@code pool} within {@code timeoutMs}: "UP", or a failure whose message says why not in
+   * words fit for anyone (the driver's own words, naming host, port, user and database, go to the log only).
+   */
+  public static Future<String> probe(String service, Pool pool, long timeoutMs) {
+    return pool.query("SELECT 1").execute()
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-      .onSuccess(rows -> message.reply(UP))
-      .onFailure(e -> {
-        // the driver's own words (host, port, user, database) go to the log only: /health/ready is anonymous
+      .<String>map(rows -> UP)
+      .recover(e -> {
         if (!(e instanceof TimeoutException)) {
-          LOG.warn("readiness: the database is unreachable", kv("service", service), kv("reason", shortReason(e)));
+          LOG.warn("the database is unreachable", kv("service", service), kv("reason", shortReason(e)));
         }
-        message.fail(503, e instanceof TimeoutException
+        return Future.failedFuture(e instanceof TimeoutException
           ? "the database did not answer within " + timeoutMs + " ms"
           : "the database is unreachable (see this node's log)");
-      }));
+      });
   }
 
   /** Asks each service's local instance; {@code service → "UP" | "DOWN: <short reason>"}, in the order given. */

@@ -1,10 +1,21 @@
 package io.micronet.shared.service;
 
+import io.micronet.shared.chaos.Failure;
+import io.micronet.shared.chaos.FailureControl;
+import io.micronet.shared.chaos.FailureSwitch;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.discovery.InstanceRecords;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.discovery.RecordPublisher;
+import io.micronet.shared.events.ActivityEvent;
+import io.micronet.shared.events.Feeds;
 import io.micronet.shared.messaging.ActionDispatcher;
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.messaging.ServiceRequest;
+import io.micronet.shared.messaging.ServiceResponse;
+import io.micronet.shared.metrics.RequestFigures;
+import io.micronet.shared.security.Access;
 import io.micronet.shared.security.TokenVerifier;
 import io.micronet.shared.storage.Database;
 import io.micronet.shared.storage.PurgeSchedule;
@@ -12,6 +23,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.sqlclient.Pool;
 
@@ -29,6 +43,9 @@ import java.util.function.Supplier;
  */
 public abstract class ServiceVerticle extends VerticleBase {
 
+  /** The action every instance answers for the health monitor (managers and services only). */
+  public static final String HEALTH_ACTION = "health";
+
   private static final long DRAIN_POLL_MS = 25;
   private static final long FIRST_PURGE_DELAY_MS = 30_000;
 
@@ -42,6 +59,14 @@ public abstract class ServiceVerticle extends VerticleBase {
   private final List<PurgeSchedule> purges = new ArrayList<>();
   private Pool pool;
   private TokenVerifier verifier;
+  private FailureSwitch failures;
+  private RequestFigures figures;
+  private MessageConsumer<Object> failureControl;
+  private long sampleTimer = -1;
+  private long failureEndTimer = -1;
+  private boolean crashed;
+  private String address;
+  private String nodeId;
 
   /** The service name clients and the gateway use: {@code products}, {@code users} … */
   protected abstract String serviceName();
@@ -71,9 +96,14 @@ public abstract class ServiceVerticle extends VerticleBase {
     return pool;
   }
 
-  /** An empty action table whose callers are verified by this instance. */
+  /** An action table whose callers are verified by this instance, with the {@code health} action every instance has. */
   protected ActionDispatcher actions() {
-    return new ActionDispatcher(serviceName(), verifier);
+    return new ActionDispatcher(serviceName(), verifier).on(HEALTH_ACTION, Access.OPERATOR, request -> health());
+  }
+
+  /** The registry of this node's metrics ({@code /metrics}), or null where metrics are off (some tests). */
+  protected MeterRegistry meterRegistry() {
+    return BackendRegistries.getDefaultNow();
   }
 
   /** The node's token key (signing logins, minting this instance's service token) and the revocations. */
@@ -85,46 +115,126 @@ public abstract class ServiceVerticle extends VerticleBase {
   public Future<?> start() {
     micronetConfig = MicronetConfig.of(config());
     instanceId = serviceName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    String address = InstanceRecords.address(serviceName(), instanceId);
+    address = InstanceRecords.address(serviceName(), instanceId);
+    nodeId = NodeIdentity.nodeId(vertx);
     discovery = ServiceDiscovery.create(vertx);
     long republishMs = micronetConfig.section("discovery").getLong("republishSeconds", 10L) * 1000;
     publisher = new RecordPublisher(vertx, discovery, republishMs);
+    failures = new FailureSwitch(vertx);
+    figures = new RequestFigures(meterRegistry(), "service", serviceName(), instanceId, nodeId);
     return TokenVerifier.start(vertx, micronetConfig)
       .compose(started -> {
         verifier = started;
         return createActions();
       })
       .compose(actions -> {
-        dispatcher = actions;
+        dispatcher = actions.guardedBy(failures).measuredBy(figures);
         consumer = vertx.eventBus().consumer(address, actions);
         if (pool != null) {
           // a stateful instance tells this node's gateway whether it reaches its database (GET /health/ready)
           readiness = Readiness.answer(vertx, serviceName(), pool, micronetConfig.readinessTimeoutMs());
         }
         purges.forEach(purge -> purge.start(FIRST_PURGE_DELAY_MS + ThreadLocalRandom.current().nextLong(FIRST_PURGE_DELAY_MS)));
+        if (micronetConfig.chaosEnabled()) {
+          failureControl = vertx.eventBus().consumer(FailureControl.address(serviceName()), new ActionDispatcher(serviceName(), verifier)
+            .on(FailureControl.INJECT, Access.OPERATOR, this::inject)
+            .on(FailureControl.RECOVER, Access.OPERATOR, this::recover));
+        }
+        long sampleMs = micronetConfig.metricsSampleMillis();
+        sampleTimer = vertx.setPeriodic(sampleMs, id -> Feeds.publish(vertx, Feeds.METRIC_SAMPLES, figures.sample()));
         // the record goes out only once the consumer is known cluster-wide
         return consumer.completion();
       })
-      .compose(v -> publisher.publish(InstanceRecords.eventBusInstance(
-        serviceName(), instanceId, NodeIdentity.nodeId(vertx), address, version())));
+      .compose(v -> publisher.publish(InstanceRecords.eventBusInstance(serviceName(), instanceId, nodeId, address, version())))
+      .onSuccess(v -> Feeds.activity(vertx, ActivityEvent.of("system", ActivityEvent.Kind.LIFECYCLE, serviceName(), instanceId, nodeId,
+        instanceId + " started")));
   }
 
   @Override
   public Future<?> stop() {
     long graceMs = micronetConfig.shutdownGraceMillis();
     purges.forEach(PurgeSchedule::stop);
+    vertx.cancelTimer(sampleTimer);
+    vertx.cancelTimer(failureEndTimer);
     // a stopping instance is no longer ready
     Future<Void> unready = readiness == null ? Future.succeededFuture() : readiness.unregister();
-    return unready.transform(v -> publisher.unpublish())
+    Future<Void> control = failureControl == null ? Future.succeededFuture() : failureControl.unregister();
+    return Future.join(unready, control).transform(v -> publisher.unpublish())
       .compose(v -> drain(System.currentTimeMillis() + graceMs))
-      .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+      .compose(v -> consumer == null || crashed ? Future.succeededFuture() : consumer.unregister())
       .compose(v -> closeResources())
       .compose(v -> pool == null ? Future.succeededFuture() : pool.close())
       .eventually(() -> verifier == null ? Future.succeededFuture() : verifier.stop())
       .eventually(() -> {
+        if (figures != null) {
+          figures.close();
+        }
         discovery.close();
+        if (instanceId != null && address != null) {
+          Feeds.activity(vertx, ActivityEvent.of("system", ActivityEvent.Kind.LIFECYCLE, serviceName(), instanceId, nodeId,
+            instanceId + " stopped"));
+        }
         return Future.succeededFuture();
       });
+  }
+
+  /** {@code health}: this instance answers (and, when it keeps data, whether its database does). */
+  private Future<ServiceResponse> health() {
+    JsonObject answer = new JsonObject().put("status", Readiness.UP).put("service", serviceName()).put("instanceId", instanceId)
+      .put("node", nodeId);
+    Failure failure = failures.active();
+    if (failure != null) {
+      answer.put("failure", failure.toJson());
+    }
+    if (pool == null) {
+      return Future.succeededFuture(ServiceResponse.ok(answer));
+    }
+    return Readiness.probe(serviceName(), pool, micronetConfig.readinessTimeoutMs())
+      .map(up -> answer.put("database", new JsonObject().put("status", up)))
+      .recover(e -> Future.succeededFuture(answer.put("database", new JsonObject().put("status", "DOWN").put("reason", e.getMessage()))))
+      .map(ServiceResponse::ok);
+  }
+
+  /** {@code inject}: a failure for this service's instances (published to all of them; each keeps what targets it). */
+  private Future<ServiceResponse> inject(ServiceRequest request) {
+    Failure failure = Failure.fromJson(request.bodyObject());
+    if (failure == null) {
+      return Future.failedFuture(new ServiceException(ErrorCode.VALIDATION_FAILED, "not a failure"));
+    }
+    if (!failure.targets(instanceId)) {
+      return Future.succeededFuture(ServiceResponse.ok(new JsonObject().put("applied", false)));
+    }
+    endFailure(false);
+    failures.set(failure);
+    if (failure.mode() == Failure.Mode.CRASH && !crashed) {
+      // as if the JVM hung: the record stays, nothing answers
+      crashed = true;
+      consumer.unregister();
+    }
+    failureEndTimer = vertx.setTimer(Math.max(1, failure.untilMillis() - System.currentTimeMillis()), id -> endFailure(true));
+    Feeds.activity(vertx, ActivityEvent.of(failure.actor(), ActivityEvent.Kind.FAILURE, serviceName(), instanceId, nodeId,
+      "failure injected on " + instanceId + ": " + failure.describe()));
+    return Future.succeededFuture(ServiceResponse.ok(new JsonObject().put("applied", true)));
+  }
+
+  /** {@code recover}: ends this instance's failure now. */
+  private Future<ServiceResponse> recover(ServiceRequest request) {
+    boolean had = failures.active() != null || crashed;
+    endFailure(had);
+    return Future.succeededFuture(ServiceResponse.ok(new JsonObject().put("recovered", had)));
+  }
+
+  private void endFailure(boolean announce) {
+    vertx.cancelTimer(failureEndTimer);
+    failures.clear();
+    if (crashed) {
+      crashed = false;
+      consumer = vertx.eventBus().consumer(address, dispatcher);
+    }
+    if (announce) {
+      Feeds.activity(vertx, ActivityEvent.of("system", ActivityEvent.Kind.FAILURE, serviceName(), instanceId, nodeId,
+        "failure on " + instanceId + " ended; it answers normally again"));
+    }
   }
 
   /** This instance's discovery client (for calling other services, see {@link ServiceClient}); closed on stop. */
