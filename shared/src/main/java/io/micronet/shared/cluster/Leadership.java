@@ -87,8 +87,9 @@ public final class Leadership {
     stopped = true;
     vertx.cancelTimer(timer);
     if (lock != null) {
-      lock.release();
-      lock = null;
+      Lock held = lock;
+      lock = null; // before the release: a waiting candidate may be handed the lock at once
+      held.release();
       LOG.info("stepped down", kv("role", role));
       onChange.handle(false);
     }
