@@ -117,7 +117,7 @@ public final class HealthRule {
     String breakerState = breaker == null ? null : breaker.state();
     if (check != null && check.outcome() != InstanceCheck.Outcome.UP) {
       String reason = switch (check.outcome()) {
-        case FAILING -> "failing: " + orUnknown(check.reason());
+        case FAILING -> "error: " + orUnknown(check.reason());
         case NO_ANSWER -> orUnknown(check.reason());
         case DATABASE_DOWN -> "database down" + (check.reason() == null ? "" : ": " + check.reason());
         case UP -> throw new IllegalStateException();

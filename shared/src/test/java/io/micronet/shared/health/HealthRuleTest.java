@@ -100,7 +100,7 @@ class HealthRuleTest {
     HealthView view = rule.evaluate(platform(), instances, Map.of());
     ServiceHealth products = view.service("products").orElseThrow();
     assertEquals(Status.DOWN, products.status());
-    assertEquals(List.of("every instance failing: failing: injected failure (error mode)"), products.reasons());
+    assertEquals(List.of("every instance failing: error: injected failure (error mode)"), products.reasons());
     assertEquals(List.of("DEGRADED because products is DOWN"), view.service("orders").orElseThrow().reasons());
   }
 
