@@ -49,8 +49,8 @@ public class MonitorVerticle extends ServiceVerticle {
   public static final String ROLE = "monitor";
   static final long TICK_MS = 1000;
   static final long QUICK_MS = 100;
-  /** Samples older than this no longer count towards a service's error rate. */
-  static final long ERROR_WINDOW_MS = 10_000;
+  /** Samples older than this no longer count towards a service's error rate (three samples at the default 2 s). */
+  static final long ERROR_WINDOW_MS = 6_000;
   static final long MIN_REQUESTS_FOR_A_RATE = 5;
   private static final long NODE_READ_TIMEOUT_MS = 2000;
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
