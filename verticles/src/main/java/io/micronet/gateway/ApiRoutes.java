@@ -39,7 +39,9 @@ public final class ApiRoutes {
     route(POST, "/api/orders", "orders", "place", ANY_ROLE),
     route(GET, "/api/orders", "orders", "list", ANY_ROLE),
     route(GET, "/api/orders/:id", "orders", "get", ANY_ROLE),
-    route(POST, "/api/orders/:id/cancel", "orders", "cancel", ANY_ROLE)
+    route(POST, "/api/orders/:id/cancel", "orders", "cancel", ANY_ROLE),
+    // operations: the health monitor's architecture graph
+    route(GET, "/api/graph", "monitor", "graph", MANAGER)
   );
 
   private ApiRoutes() {

@@ -41,9 +41,10 @@ final class GatewayRoutes {
   private final Handler<RoutingContext> metricsHandler;
   private final ApiDocs docs;
   private final ReadinessCheck readiness;
+  private final StatusReport status;
 
   GatewayRoutes(Vertx vertx, UpstreamDirectory directory, ServiceRouter serviceRouter, AccessGuard guard,
-                EdgeSettings edge, Handler<RoutingContext> metricsHandler, ApiDocs docs, ReadinessCheck readiness) {
+                EdgeSettings edge, Handler<RoutingContext> metricsHandler, ApiDocs docs, ReadinessCheck readiness, StatusReport status) {
     this.vertx = vertx;
     this.directory = directory;
     this.serviceRouter = serviceRouter;
@@ -52,6 +53,7 @@ final class GatewayRoutes {
     this.metricsHandler = metricsHandler;
     this.docs = docs;
     this.readiness = readiness;
+    this.status = status;
   }
 
   Router router() {
@@ -80,12 +82,12 @@ final class GatewayRoutes {
 
     own(router, GatewayEndpoint.HEALTH).handler(ctx -> ReplyWriter.json(ctx, 200, new JsonObject().put("status", "UP")));
     own(router, GatewayEndpoint.READY).handler(readiness::handle);
-    own(router, GatewayEndpoint.STATUS).handler(ctx -> ReplyWriter.json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
+    own(router, GatewayEndpoint.STATUS).handler(ctx -> ReplyWriter.json(ctx, 200, status.build()));
     own(router, GatewayEndpoint.METRICS).handler(new MetricsAccess(guard, edge.clientAddress(), !edge.metricsOnManagementPort())).handler(metricsHandler);
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
     own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));
     own(router, GatewayEndpoint.SERVICES).handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), GatewayEndpoint.SERVICES.access())
-      .map(caller -> StatusReport.instances(directory, RequestParts.query(ctx)))
+      .map(caller -> status.instances(RequestParts.query(ctx)))
       .onSuccess(page -> ReplyWriter.json(ctx, 200, page))
       .onFailure(e -> ReplyWriter.fail(ctx, e)));
 

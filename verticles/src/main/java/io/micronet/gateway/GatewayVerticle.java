@@ -48,6 +48,7 @@ public class GatewayVerticle extends VerticleBase {
   private HttpServer managementServer;
   private MembershipWatch membership;
   private TokenVerifier verifier;
+  private MonitorView monitorView;
 
   @Override
   public Future<?> start() {
@@ -81,14 +82,16 @@ public class GatewayVerticle extends VerticleBase {
 
     // Hazelcast tells us at once when a member dies; its discovery records follow when the reaper runs
     membership = MembershipWatch.onNodeLeft(vertx, directory::nodeLeft);
-    return Future.all(directory.start(refreshMs), TokenVerifier.start(vertx, config), vertx.executeBlocking(ApiDocs::load))
+    monitorView = new MonitorView(vertx);
+    StatusReport status = new StatusReport(directory, config.definitions(), routed, monitorView);
+    return Future.all(directory.start(refreshMs), TokenVerifier.start(vertx, config), vertx.executeBlocking(ApiDocs::load), monitorView.start())
       .compose(ready -> {
         verifier = ready.resultAt(1);
         ApiDocs docs = ready.resultAt(2);
         EdgeSettings edge = new EdgeSettings(clientAddress, rateLimiter, config.bodyLimitBytes(), config.corsOrigins(),
           config.managementPort() != 0);
         Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(verifier), edge, metricsHandler(), docs,
-          new ReadinessCheck(vertx, config)).router();
+          new ReadinessCheck(vertx, config), status).router();
         server = vertx.createHttpServer(TlsFiles.apply(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())
@@ -136,7 +139,8 @@ public class GatewayVerticle extends VerticleBase {
     Future<Void> drained = server == null ? Future.succeededFuture()
       : server.shutdown(config.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
     drained = Future.join(drained, management).mapEmpty();
-    return drained.eventually(() -> directory == null ? Future.succeededFuture() : directory.stop())
+    return drained.eventually(() -> monitorView == null ? Future.succeededFuture() : monitorView.stop())
+      .eventually(() -> directory == null ? Future.succeededFuture() : directory.stop())
       .eventually(() -> verifier == null ? Future.succeededFuture() : verifier.stop())
       .eventually(() -> {
       if (webClient != null) {

@@ -1,45 +1,82 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.config.ServiceDefinition;
+import io.micronet.shared.config.ServiceDefinitions;
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
+import io.micronet.shared.health.HealthRule;
+import io.micronet.shared.health.HealthView;
+import io.micronet.shared.health.InstanceHealth;
+import io.micronet.shared.health.InstanceInput;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.storage.Page;
 import io.micronet.shared.validation.PageParams;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * {@code /status}: each service UP (every instance's circuit closed), DEGRADED (some instances failing
- * or on trial), or DOWN (no instance, or every circuit open), with its instance counts.
+ * {@code /status} and {@code /api/services}. {@code /status} is the health monitor's view while its snapshots are
+ * fresh ({@code source: monitor}), else the gateway's own, judged by the same {@link HealthRule} from this gateway's
+ * breakers ({@code source: gateway}): each cluster-scope service it routes, and the plain HTTP services it fronts.
  */
 final class StatusReport {
 
-  private StatusReport() {
+  static final String GATEWAY = "gateway";
+
+  private final UpstreamDirectory directory;
+  private final ServiceDefinitions definitions;
+  private final Set<String> routed;
+  private final MonitorView monitor;
+  private final HealthRule rule = new HealthRule();
+
+  StatusReport(UpstreamDirectory directory, ServiceDefinitions definitions, Set<String> routed, MonitorView monitor) {
+    this.directory = directory;
+    this.definitions = definitions;
+    this.routed = Set.copyOf(routed);
+    this.monitor = monitor;
   }
 
-  static JsonObject build(UpstreamDirectory directory, Collection<String> knownServices) {
-    TreeSet<String> names = new TreeSet<>(knownServices);
-    directory.all().forEach(upstream -> names.add(upstream.service()));
-    JsonObject services = new JsonObject();
-    boolean allUp = true;
-    for (String name : names) {
-      List<Upstream> instances = directory.instances(name);
-      long healthy = instances.stream().filter(u -> u.breakerState() == io.vertx.circuitbreaker.CircuitBreakerState.CLOSED).count();
-      long available = instances.stream().filter(Upstream::available).count();
-      String status = available == 0 ? "DOWN" : healthy == instances.size() ? "UP" : "DEGRADED";
-      allUp &= "UP".equals(status);
-      services.put(name, new JsonObject().put("status", status).put("instances", instances.size()).put("healthy", healthy));
+  JsonObject build() {
+    Optional<HealthView> fresh = monitor.fresh(System.currentTimeMillis());
+    if (fresh.isPresent()) {
+      return fresh.get().toStatusJson("monitor").mergeIn(monitor.meta());
     }
-    return new JsonObject().put("status", allUp ? "UP" : "DEGRADED").put("services", services);
+    return ownView().toStatusJson(GATEWAY);
   }
 
-  /** {@code /api/services}: every instance, by service then id, a page of them ({@code ?page=&size=}). */
-  static JsonObject instances(UpstreamDirectory directory, JsonObject query) {
+  /** The gateway's own view: its breakers, through the one rule (no checks: the monitor does those). */
+  HealthView ownView() {
+    Map<String, List<String>> graph = new LinkedHashMap<>();
+    definitions.all().stream()
+      .filter(d -> d.scope() == ServiceDefinition.Scope.CLUSTER && routed.contains(d.name()))
+      .sorted(Comparator.comparing(ServiceDefinition::name))
+      .forEach(d -> graph.put(d.name(), d.dependencies()));
+    directory.all().stream().filter(u -> u.kind() == Upstream.Kind.HTTP).map(Upstream::service).sorted()
+      .forEach(service -> graph.putIfAbsent(service, List.of()));
+    Map<String, List<InstanceInput>> instances = new LinkedHashMap<>();
+    for (String service : graph.keySet()) {
+      List<InstanceInput> inputs = new ArrayList<>();
+      directory.instances(service).forEach(u -> inputs.add(new InstanceInput(u.instanceId(), u.nodeId(), null,
+        new InstanceInput.Breaker(u.breakerState().name(), GATEWAY))));
+      instances.put(service, inputs);
+    }
+    return rule.evaluate(graph, instances, Map.of());
+  }
+
+  /**
+   * {@code /api/services}: every instance, by service then id, a page of them ({@code ?page=&size=}); its
+   * {@code health} (and {@code healthReason}) is the monitor's word while fresh ({@code healthSource: monitor}),
+   * else what this gateway's breaker says.
+   */
+  JsonObject instances(JsonObject query) {
     ServiceRequest request = new ServiceRequest("services", null, null, null, null, new JsonObject(), query, null);
     JsonObject errors = new JsonObject();
     PageParams paging = PageParams.read(request, errors);
@@ -50,6 +87,16 @@ final class StatusReport {
       .sorted(Comparator.comparing(Upstream::service).thenComparing(Upstream::instanceId)).toList();
     int from = (int) Math.min((long) paging.page() * paging.size(), all.size());
     List<Upstream> items = all.subList(from, Math.min(from + paging.size(), all.size()));
-    return new Page<>(items, paging.page(), paging.size(), all.size()).toJson(Upstream::toJson);
+    Optional<HealthView> fresh = monitor.fresh(System.currentTimeMillis());
+    return new Page<>(items, paging.page(), paging.size(), all.size()).toJson(upstream -> withHealth(upstream, fresh));
+  }
+
+  private static JsonObject withHealth(Upstream upstream, Optional<HealthView> fresh) {
+    JsonObject json = upstream.toJson();
+    Optional<InstanceHealth> judged = fresh.flatMap(view -> view.instance(upstream.instanceId()));
+    if (judged.isPresent()) {
+      return json.put("health", judged.get().status().name()).put("healthReason", judged.get().reason()).put("healthSource", "monitor");
+    }
+    return json.put("healthSource", GATEWAY);
   }
 }

@@ -38,6 +38,7 @@ public final class EnvOverrides {
     new Binding("MICRONET_VERTICLES", "node.verticles", Kind.LIST),
     new Binding("MICRONET_NODE_NAME", "node.name", Kind.STRING),
     new Binding("MICRONET_CHAOS_ENABLED", "chaos.enabled", Kind.BOOLEAN),
+    new Binding("MICRONET_MONITOR_ERROR_RATE_PERCENT", "monitor.errorRatePercent", Kind.INT),
     new Binding("MICRONET_EVENT_LOOPS", "node.eventLoops", Kind.INT),
     new Binding("MICRONET_SHUTDOWN_GRACE_SECONDS", "node.shutdownGraceSeconds", Kind.INT),
     new Binding("MICRONET_GATEWAY_INSTANCES", "services.gateway.instances", Kind.INT),
