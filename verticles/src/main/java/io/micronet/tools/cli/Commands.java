@@ -42,18 +42,16 @@ final class Commands {
       return root.session().call("GET", pathAndQuery, null);
     }
 
-    /** The reply on stdout: raw with --json, else through its view; an error reply is a {@link CliFailure}. */
+    /**
+     * A successful reply on stdout: raw with --json, else through its view. An error reply is a {@link CliFailure}
+     * (stderr and an exit code, with --json too: stdout only ever holds a successful reply).
+     */
     int print(Reply reply, Function<Object, String> view) {
-      if (root.json()) {
-        reply.json();
-        root.terminal().out().println(reply.text().strip());
-      }
       if (!reply.ok()) {
         throw PlatformErrors.of(reply);
       }
-      if (!root.json()) {
-        root.terminal().out().print(view.apply(reply.json()));
-      }
+      Object json = reply.json();
+      root.terminal().out().print(root.json() ? reply.text().strip() + "\n" : view.apply(json));
       root.terminal().out().flush();
       return ExitCodes.OK;
     }

@@ -22,8 +22,8 @@ final class PlatformErrors {
     String code = error.getString("code", "HTTP_" + reply.status());
     String message = error.getString("message", "no message");
     if (isMissingRoute(reply)) {
-      return new CliFailure(ExitCodes.PLATFORM_ERROR, "this gateway has no " + reply.method() + " " + path(reply)
-        + " (" + code + "): it runs a MicroNet without this operation, or an older version; upgrade the platform");
+      return new CliFailure(ExitCodes.PLATFORM_ERROR, "the gateway answers " + reply.method() + " " + path(reply)
+        + " with " + reply.status() + " " + code + ": the MicroNet there is older than this command (upgrade it)");
     }
     StringBuilder text = new StringBuilder(message).append(" (").append(code).append(", HTTP ").append(reply.status()).append(')');
     details(error.getValue("details"), text);

@@ -17,6 +17,7 @@ final class Table {
   private final List<List<String>> rows = new ArrayList<>();
   private final Set<Integer> right = new HashSet<>();
   private final Set<Integer> status = new HashSet<>();
+  private final Set<Integer> optional = new HashSet<>();
 
   Table(String... headers) {
     this.headers = List.of(headers);
@@ -29,6 +30,12 @@ final class Table {
 
   Table statusColumns(String... names) {
     Arrays.stream(names).map(headers::indexOf).filter(i -> i >= 0).forEach(status::add);
+    return this;
+  }
+
+  /** Columns left out when no row has anything in them (a REASON column when all is well). */
+  Table optional(String... names) {
+    Arrays.stream(names).map(headers::indexOf).filter(i -> i >= 0).forEach(optional::add);
     return this;
   }
 
@@ -51,6 +58,11 @@ final class Table {
   }
 
   String render(Style style) {
+    List<Integer> empty = optional.stream().filter(i -> rows.stream().allMatch(r -> Cells.NONE.equals(r.get(i))))
+      .sorted(java.util.Comparator.reverseOrder()).toList();
+    if (!empty.isEmpty()) {
+      return without(empty).render(style);
+    }
     int[] widths = new int[headers.size()];
     for (int i = 0; i < widths.length; i++) {
       widths[i] = headers.get(i).length();
@@ -62,6 +74,20 @@ final class Table {
     line(out, headers, widths, style, true);
     rows.forEach(row -> line(out, row, widths, style, false));
     return out.toString();
+  }
+
+  private Table without(List<Integer> descending) {
+    List<String> keptHeaders = new ArrayList<>(headers);
+    descending.forEach(i -> keptHeaders.remove((int) i));
+    Table copy = new Table(keptHeaders.toArray(String[]::new));
+    for (List<String> row : rows) {
+      List<String> kept = new ArrayList<>(row);
+      descending.forEach(i -> kept.remove((int) i));
+      copy.row(kept.toArray(String[]::new));
+    }
+    right.stream().filter(i -> !descending.contains(i)).map(headers::get).forEach(copy::alignRight);
+    status.stream().filter(i -> !descending.contains(i)).map(headers::get).forEach(copy::statusColumns);
+    return copy;
   }
 
   private void line(StringBuilder out, List<String> cells, int[] widths, Style style, boolean header) {

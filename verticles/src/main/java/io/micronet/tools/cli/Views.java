@@ -27,7 +27,7 @@ final class Views {
   /** {@code /status}: the platform's status, then one row per service. */
   String status(JsonObject status, String url) {
     Table table = new Table("SERVICE", "STATUS", "INSTANCES", "HEALTHY", "REASON")
-      .alignRight("INSTANCES", "HEALTHY").statusColumns("STATUS");
+      .alignRight("INSTANCES", "HEALTHY").statusColumns("STATUS").optional("HEALTHY", "REASON");
     for (Map.Entry<String, JsonObject> service : Shapes.named(status.getValue("services"), "name", "service")) {
       JsonObject s = service.getValue();
       table.row(service.getKey(), Cells.text(s.getValue("status")), Shapes.count(s.getValue("instances")),
@@ -57,7 +57,7 @@ final class Views {
       return serviceHealth(only, service, instancesOf(only, instances), dependsOn.get(only), neededBy.get(only));
     }
     Table table = new Table("SERVICE", "STATUS", "INSTANCES", "DEPENDS ON", "REASON")
-      .alignRight("INSTANCES").statusColumns("STATUS");
+      .alignRight("INSTANCES").statusColumns("STATUS").optional("DEPENDS ON", "REASON");
     for (Map.Entry<String, JsonObject> service : services) {
       JsonObject s = service.getValue();
       Object count = s.getValue("instances") != null ? s.getValue("instances") : instancesOf(service.getKey(), instances).size();
@@ -78,7 +78,8 @@ final class Views {
     out.append("depends on: ").append(dependsOn == null ? Cells.NONE : String.join(", ", dependsOn)).append('\n');
     out.append("needed by:  ").append(neededBy == null ? Cells.NONE : String.join(", ", neededBy)).append('\n');
     if (!instances.isEmpty()) {
-      Table table = new Table("INSTANCE", "NODE", "STATUS", "BREAKER", "REASON").statusColumns("STATUS", "BREAKER");
+      Table table = new Table("INSTANCE", "NODE", "STATUS", "BREAKER", "REASON").statusColumns("STATUS", "BREAKER")
+        .optional("BREAKER", "REASON");
       for (JsonObject instance : instances) {
         table.row(Cells.text(Cells.first(instance, "id", "instanceId", "instance")), Cells.text(instance.getValue("node")),
           Cells.text(Cells.first(instance, "status", "health")), Cells.text(Cells.first(instance, "breaker", "breakerState")),
@@ -123,7 +124,7 @@ final class Views {
   /** {@code /api/activity}: newest first, and how to see more. */
   String activity(Object reply) {
     List<JsonObject> events = Shapes.items(reply, "events");
-    Table table = new Table("TIME (UTC)", "KIND", "SERVICE", "INSTANCE", "ACTOR", "TEXT");
+    Table table = new Table("TIME (UTC)", "KIND", "SERVICE", "INSTANCE", "ACTOR", "TEXT").optional("INSTANCE");
     for (JsonObject e : events) {
       table.row(Cells.time(e.getValue("time")), Cells.text(e.getValue("kind")), Cells.text(e.getValue("service")),
         Cells.text(e.getValue("instance")), Cells.text(e.getValue("actor")), Cells.text(e.getValue("text")));
