@@ -35,8 +35,9 @@ final class Cells {
       return list.isEmpty() ? NONE : list.stream().map(Cells::text).collect(Collectors.joining(", "));
     }
     if (value instanceof JsonObject object) {
-      return object.isEmpty() ? NONE : object.stream().map(e -> e.getKey() + "=" + text(e.getValue()))
+      String pairs = object.stream().filter(e -> e.getValue() != null).map(e -> e.getKey() + "=" + text(e.getValue()))
         .collect(Collectors.joining(" "));
+      return pairs.isEmpty() ? NONE : pairs;
     }
     return String.valueOf(value);
   }

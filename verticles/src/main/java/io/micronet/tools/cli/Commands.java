@@ -80,7 +80,7 @@ final class Commands {
   static final class Nodes extends Base {
     @Override
     public Integer call() {
-      return print(get("/api/nodes"), json -> views().nodes(json));
+      return print(get("/api/nodes?size=" + PAGE_SIZE), json -> views().nodes(json));
     }
   }
 
@@ -111,7 +111,8 @@ final class Commands {
 
     @Override
     public Integer call() {
-      return print(get("/api/metrics"), json -> views().metrics(json, service));
+      String query = service == null ? "" : "?service=" + encode(service);
+      return print(get("/api/metrics" + query), json -> views().metrics(json, service));
     }
   }
 

@@ -50,6 +50,14 @@ final class Views {
       dependsOn.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
       neededBy.computeIfAbsent(to, k -> new TreeSet<>()).add(from);
     }
+    for (Map.Entry<String, JsonObject> service : services) {
+      if (service.getValue().getValue("dependencies") instanceof JsonArray deps) {
+        for (Object dep : deps) {
+          dependsOn.computeIfAbsent(service.getKey(), k -> new TreeSet<>()).add(Cells.text(dep));
+          neededBy.computeIfAbsent(Cells.text(dep), k -> new TreeSet<>()).add(service.getKey());
+        }
+      }
+    }
     if (only != null) {
       JsonObject service = services.stream().filter(e -> e.getKey().equals(only)).map(Map.Entry::getValue).findFirst()
         .orElseThrow(() -> new CliFailure(ExitCodes.PLATFORM_ERROR, "no service '" + only + "' in the health graph (known: "
@@ -97,11 +105,12 @@ final class Views {
   /** {@code /api/nodes}: one row per node. */
   String nodes(Object reply) {
     List<JsonObject> nodes = Shapes.items(reply, "nodes");
-    Table table = new Table("NODE", "HOST", "MAY RUN", "RUNNING");
+    Table table = new Table("NODE", "HOST", "MAY RUN", "RUNNING", "ROLE").optional("ROLE");
     for (JsonObject node : nodes) {
       table.row(Cells.text(Cells.first(node, "name", "node", "nodeName", "id")), Cells.text(Cells.first(node, "host", "address")),
         Cells.text(Cells.first(node, "verticles", "mayRun", "allowed", "services")),
-        Cells.counts(Cells.first(node, "instances", "running")));
+        Cells.counts(Cells.first(node, "instances", "running")),
+        Boolean.TRUE.equals(node.getValue("reconciler")) ? "reconciler" : Cells.NONE);
     }
     return table.isEmpty() ? "no nodes\n" : table.render(style);
   }
@@ -110,13 +119,16 @@ final class Views {
   String instances(Object reply) {
     List<JsonObject> instances = Shapes.items(reply, "instances", "services");
     boolean http = instances.stream().anyMatch(i -> "http".equals(i.getString("kind")));
-    Table table = http ? new Table("SERVICE", "INSTANCE", "NODE", "HEALTH", "BREAKER", "ADDRESS")
-      : new Table("SERVICE", "INSTANCE", "NODE", "HEALTH", "BREAKER");
-    table.statusColumns("HEALTH", "BREAKER");
+    Table table = new Table("SERVICE", "INSTANCE", "NODE", "HEALTH", "BREAKER", "ADDRESS", "REASON")
+      .statusColumns("HEALTH", "BREAKER").optional("REASON");
     for (JsonObject i : instances) {
       table.row(Cells.text(i.getValue("service")), Cells.text(Cells.first(i, "id", "instanceId")), Cells.text(i.getValue("node")),
         Cells.text(Cells.first(i, "health", "status")), Cells.text(i.getValue("breaker")),
-        "http".equals(i.getString("kind")) ? Cells.text(i.getValue("address")) : "event bus");
+        "http".equals(i.getString("kind")) ? Cells.text(i.getValue("address")) : Cells.NONE,
+        Cells.text(Cells.first(i, "healthReason", "reason")));
+    }
+    if (!http) {
+      table.optional("ADDRESS");
     }
     return table.isEmpty() ? "no instances\n" : table.render(style);
   }
@@ -146,16 +158,16 @@ final class Views {
     Samples.collect(reply, null, null, samples);
     samples.removeIf(s -> only != null && !only.equals(s.service()));
     samples.sort(Comparator.comparing(Sample::service).thenComparing(s -> s.instance() == null ? "" : s.instance())
-      .thenComparing(s -> s.source() == null ? "" : s.source()));
+      .thenComparing(s -> s.source() == null ? "service" : s.source(), Comparator.reverseOrder()));
     boolean sources = samples.stream().anyMatch(s -> s.source() != null);
-    Table table = sources ? new Table("SERVICE", "INSTANCE", "SOURCE", "REQ/S", "ERRORS", "P50", "P95", "P99")
+    Table table = sources ? new Table("SERVICE", "INSTANCE", "MEASURED BY", "REQ/S", "ERRORS", "P50", "P95", "P99")
       : new Table("SERVICE", "INSTANCE", "REQ/S", "ERRORS", "P50", "P95", "P99");
     table.alignRight("REQ/S", "ERRORS", "P50", "P95", "P99");
     for (Sample s : samples) {
       JsonObject f = s.figures();
       List<String> cells = new ArrayList<>(List.of(s.service(), s.instance() == null ? "(all)" : s.instance()));
       if (sources) {
-        cells.add(Cells.text(s.source()));
+        cells.add(s.source() == null ? "service" : s.source());
       }
       cells.addAll(List.of(f.getValue("rps") instanceof Number rps ? Cells.number(rps, 1) : Cells.NONE,
         Cells.percent(Cells.first(f, "errorRate", "errorShare")), Cells.millis(f.getValue("p50")),
@@ -181,9 +193,19 @@ final class Views {
     }
     Map<String, String> fields = new LinkedHashMap<>();
     json.forEach(e -> {
-      if (!(e.getValue() == sentence && sentence instanceof String)) {
-        fields.put(e.getKey(), Cells.text(e.getValue()));
+      if (e.getValue() == sentence && sentence instanceof String) {
+        return;
       }
+      if (e.getValue() instanceof JsonArray list && !list.isEmpty() && list.getValue(0) instanceof JsonObject) {
+        // steps and the like: their own sentences, unless the reply's sentence already says them
+        List<String> texts = Shapes.objects(list).stream().map(o -> o.getValue("text") instanceof String t ? t : Cells.text(o))
+          .filter(t -> !(sentence instanceof String said && said.contains(t))).toList();
+        if (!texts.isEmpty()) {
+          fields.put(e.getKey(), String.join("; ", texts));
+        }
+        return;
+      }
+      fields.put(e.getKey(), Cells.text(e.getValue()));
     });
     int width = fields.keySet().stream().mapToInt(String::length).max().orElse(0);
     fields.forEach((k, v) -> out.append(style.dim(k + ":" + " ".repeat(width - k.length() + 1))).append(v).append('\n'));
@@ -197,6 +219,8 @@ final class Views {
   /** Finds every record holding figures in a metrics reply, naming each by its fields or the keys above it. */
   static final class Samples {
     private static final Set<String> FIGURES = Set.of("rps", "p50", "p95", "p99", "errorRate");
+    /** Keys naming who measured the figures below them (the metrics snapshot's {@code gateway:{…}}). */
+    private static final Set<String> SOURCES = Set.of("gateway");
     private static final Set<String> STRUCTURE = Set.of("services", "instances", "items", "latest", "samples", "sources",
       "byService", "byInstance", "perService", "perInstance", "data");
 
@@ -204,8 +228,12 @@ final class Views {
     }
 
     static void collect(Object json, String service, String instance, List<Sample> out) {
+      collect(json, service, instance, null, out);
+    }
+
+    private static void collect(Object json, String service, String instance, String source, List<Sample> out) {
       if (json instanceof JsonArray array) {
-        array.forEach(item -> collect(item, service, instance, out));
+        array.forEach(item -> collect(item, service, instance, source, out));
         return;
       }
       if (!(json instanceof JsonObject object)) {
@@ -215,20 +243,23 @@ final class Views {
       boolean figures = object.fieldNames().stream().anyMatch(FIGURES::contains);
       String ownInstance = Cells.first(object, "instance", "instanceId") instanceof String i ? i
         : figures && object.getValue("service") instanceof String ? null : instance;
+      String ownSource = object.getValue("source") instanceof String src ? src : source;
       if (figures && ownService != null) {
-        out.add(new Sample(ownService, ownInstance, object.getValue("source") instanceof String src ? src : null, object));
+        out.add(new Sample(ownService, ownInstance, ownSource, object));
       }
       for (Map.Entry<String, Object> entry : object) {
         if (!(entry.getValue() instanceof JsonObject || entry.getValue() instanceof JsonArray)) {
           continue;
         }
         String key = entry.getKey();
-        if (STRUCTURE.contains(key) || entry.getValue() instanceof JsonArray) {
-          collect(entry.getValue(), ownService, ownInstance, out);
+        if (ownService != null && SOURCES.contains(key)) {
+          collect(entry.getValue(), ownService, null, key, out);
+        } else if (STRUCTURE.contains(key) || entry.getValue() instanceof JsonArray) {
+          collect(entry.getValue(), ownService, ownInstance, ownSource, out);
         } else if (ownService == null) {
-          collect(entry.getValue(), key, null, out);
+          collect(entry.getValue(), key, null, ownSource, out);
         } else {
-          collect(entry.getValue(), ownService, key, out);
+          collect(entry.getValue(), ownService, key, ownSource, out);
         }
       }
     }

@@ -100,8 +100,9 @@ class RequestShapesTest {
 
   @Test
   void readCommandsAndTheirQueries() {
-    assertEquals("GET /api/nodes", line(only("nodes")));
-    assertEquals("GET /api/metrics", line(only("metrics", "products")));
+    assertEquals("GET /api/nodes?size=100", line(only("nodes")));
+    assertEquals("GET /api/metrics", line(only("metrics")));
+    assertEquals("GET /api/metrics?service=products", line(only("metrics", "products")));
     assertEquals("GET /api/graph", line(only("health")));
     assertEquals("GET /api/activity?page=0&size=20", line(only("activity")));
     assertEquals("GET /api/activity?kind=failure&service=order%20s&page=2&size=5",

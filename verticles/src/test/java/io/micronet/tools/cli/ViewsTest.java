@@ -84,10 +84,11 @@ class ViewsTest {
   @Test
   void healthFromAGraphAndOneServiceInDetail() {
     JsonObject graph = new JsonObject("""
-      {"services":[{"name":"orders","status":"DEGRADED","reasons":["products is DOWN"]},
-                   {"name":"products","status":"DOWN","reasons":[{"text":"no instance answers"}]}],
-       "instances":[{"id":"orders-1","service":"orders","node":"n1","status":"UP","breaker":"CLOSED"}],
-       "edges":[{"from":"orders","to":"products"},{"from":"orders","to":"users"}]}""");
+      {"time":"2025-06-01T12:00:03Z","services":[
+         {"name":"orders","status":"DEGRADED","reasons":["products is DOWN"],"dependencies":["products","users"],"instances":1,"healthy":1},
+         {"name":"products","status":"DOWN","reasons":[{"text":"no instance answers"}],"dependencies":[],"instances":0,"healthy":0}],
+       "instances":[{"id":"orders-1","service":"orders","node":"n1","status":"UP","reason":null,"breaker":"CLOSED"}],
+       "edges":[{"from":"orders","to":"products","status":"DOWN"}]}""");
     assertEquals("""
       SERVICE   STATUS    INSTANCES  DEPENDS ON       REASON
       orders    DEGRADED          1  products, users  products is DOWN
@@ -121,6 +122,19 @@ class ViewsTest {
       products  products-1   12.3    3.1%  3.2 ms  18 ms    12 s
       users     (all)           0      0%    0 ms   0 ms    0 ms
       """, plain.metrics(keyed, null));
+    // the metrics service's snapshot: each service's own figures, and the gateway's view of it
+    JsonObject snapshot = new JsonObject("""
+      {"type":"snapshot","time":"2025-06-01T12:00:03Z","services":{"products":{
+        "rps":4,"errorRate":0.25,"p50":2,"p95":3,"p99":4,"instances":{"products-1":{"node":"n1","rps":4,"errorRate":0.25,"p50":2,"p95":3,"p99":4}},
+        "gateway":{"rps":5,"errorRate":0.2,"p50":3,"p95":4,"p99":5,"instances":{"products-1":{"rps":5,"errorRate":0.2,"p50":3,"p95":4,"p99":5}}}}}}""");
+    assertEquals("""
+      as of 2025-06-01 12:00:03 UTC
+      SERVICE   INSTANCE    MEASURED BY  REQ/S  ERRORS   P50   P95   P99
+      products  (all)       service          4     25%  2 ms  3 ms  4 ms
+      products  (all)       gateway          5     20%  3 ms  4 ms  5 ms
+      products  products-1  service          4     25%  2 ms  3 ms  4 ms
+      products  products-1  gateway          5     20%  3 ms  4 ms  5 ms
+      """, plain.metrics(snapshot, null));
     JsonArray samples = new JsonArray("""
       [{"type":"sample","source":"gateway","service":"orders","instance":"orders-1","rps":2,"errorRate":0.5,"p50":1,"p95":2,"p99":3}]""");
     assertTrue(plain.metrics(samples, null).contains("orders   orders-1  gateway"), plain.metrics(samples, null));
@@ -131,10 +145,14 @@ class ViewsTest {
   void nodes() {
     JsonObject reply = new JsonObject("""
       {"items":[{"id":"c0ffee","name":"node-a","host":"10.0.0.5","verticles":["gateway","products"],
-                 "instances":[{"service":"products","id":"p1"},{"service":"products","id":"p2"},{"service":"gateway","id":"g1"}]}]}""");
+                 "instances":[{"service":"products","id":"p1"},{"service":"products","id":"p2"},{"service":"gateway","id":"g1"}],
+                 "agent":"node-1","reconciler":true},
+                {"id":"beef","name":"node-b","host":"10.0.0.6","verticles":["products"],"instances":[],"reconciler":false}],
+       "page":0,"size":100,"total":2}""");
     assertEquals("""
-      NODE    HOST      MAY RUN            RUNNING
-      node-a  10.0.0.5  gateway, products  gateway 1, products 2
+      NODE    HOST      MAY RUN            RUNNING                ROLE
+      node-a  10.0.0.5  gateway, products  gateway 1, products 2  reconciler
+      node-b  10.0.0.6  products           -                      -
       """, plain.nodes(reply));
   }
 
@@ -155,13 +173,28 @@ class ViewsTest {
 
   @Test
   void anOutcomeLeadsWithItsSentence() {
-    JsonObject reply = new JsonObject("""
-      {"service":"products","desired":3,"text":"products: 3 instances wanted (1 running)","placed":["n1","n2"]}""");
+    JsonObject scaled = new JsonObject("""
+      {"service":"products","previous":1,"desired":2,"running":2,"pending":0,
+       "actions":[{"ok":true,"action":"placed","instanceId":"products-2","text":"placed products-2 on node-b"}],
+       "text":"products: desired 2 (was 1); placed products-2 on node-b"}""");
     assertEquals("""
-      products: 3 instances wanted (1 running)
-      service: products
-      desired: 3
-      placed:  n1, n2
-      """, plain.outcome(reply));
+      products: desired 2 (was 1); placed products-2 on node-b
+      service:  products
+      previous: 1
+      desired:  2
+      running:  2
+      pending:  0
+      """, plain.outcome(scaled));
+    JsonObject failed = new JsonObject("""
+      {"service":"products","instances":["products-1"],"failure":{"mode":"error","until":"2025-06-01T12:00:33Z",
+       "instanceId":null,"actor":"manager","rate":0.5},"until":"2025-06-01T12:00:33Z",
+       "text":"failure injected on [products-1]: error on 50% of requests for 30 s"}""");
+    assertEquals("""
+      failure injected on [products-1]: error on 50% of requests for 30 s
+      service:   products
+      instances: products-1
+      failure:   mode=error until=2025-06-01T12:00:33Z actor=manager rate=0.5
+      until:     2025-06-01T12:00:33Z
+      """, plain.outcome(failed));
   }
 }
