@@ -35,7 +35,8 @@ final class Cells {
       return list.isEmpty() ? NONE : list.stream().map(Cells::text).collect(Collectors.joining(", "));
     }
     if (value instanceof JsonObject object) {
-      String pairs = object.stream().filter(e -> e.getValue() != null).map(e -> e.getKey() + "=" + text(e.getValue()))
+      String pairs = object.stream().filter(e -> e.getValue() != null)
+        .map(e -> e.getKey() + "=" + (e.getValue() instanceof JsonObject inner ? "{" + text(inner) + "}" : text(e.getValue())))
         .collect(Collectors.joining(" "));
       return pairs.isEmpty() ? NONE : pairs;
     }
