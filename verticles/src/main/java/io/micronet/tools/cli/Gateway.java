@@ -102,10 +102,10 @@ final class Gateway {
         return "TLS failed (" + cause.getMessage() + ")";
       }
     }
-    if (e instanceof ConnectException) {
+    String message = e.getMessage();
+    if (e instanceof ConnectException && (message == null || message.toLowerCase(Locale.ROOT).contains("refused"))) {
       return "connection refused";
     }
-    String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 }

@@ -102,7 +102,10 @@ public final class ManagerCli implements Callable<Integer> {
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println("micronet: " + e.getMessage());
+    boolean unknownCommand = e instanceof CommandLine.UnmatchedArgumentException unmatched && command.getParent() == null
+      && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-");
+    err.println("micronet: " + (unknownCommand
+      ? "unknown command '" + ((CommandLine.UnmatchedArgumentException) e).getUnmatched().get(0) + "'" : e.getMessage()));
     CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
     err.print("usage: " + command.getHelp().synopsis(0));
     err.println("'" + command.getCommandSpec().qualifiedName() + " --help' says more.");
