@@ -98,7 +98,8 @@ final class Placement {
   /** One instance of {@code service} less: from {@code fromNode} when given, else from where it is most crowded. */
   Optional<Step> removeOne(String service, String fromNode) {
     Optional<NodeState> source = nodes.values().stream()
-      .filter(node -> count(node.id(), service) > 0 && !frozen.contains(node.id()))
+      .filter(node -> running.get(node.id()).getOrDefault(service, List.of()).stream().anyMatch(id -> id != null)
+        && !frozen.contains(node.id()))
       .filter(node -> fromNode == null || node.id().equals(fromNode))
       .min(Comparator.<NodeState, Boolean>comparing(node -> node.mayRun().contains(service))
         .thenComparing(Comparator.<NodeState>comparingInt(node -> count(node.id(), service)).reversed())
@@ -107,8 +108,9 @@ final class Placement {
         .thenComparing(NodeState::id));
     return source.map(node -> {
       List<String> ids = running.get(node.id()).get(service);
-      // the newest first (the agent lists its instances in the order they started)
-      String instanceId = ids.remove(ids.size() - 1);
+      // the newest running one first (the agent lists its instances in the order they started; null: only planned)
+      int last = ids.lastIndexOf(ids.stream().filter(id -> id != null).reduce((x, y) -> y).orElseThrow());
+      String instanceId = ids.remove(last);
       return new Step(Kind.UNDEPLOY, service, node.id(), node.name(), instanceId);
     });
   }
