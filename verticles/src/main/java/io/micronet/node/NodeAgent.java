@@ -5,6 +5,7 @@ import io.micronet.shared.chaos.FailureControl;
 import io.micronet.shared.cluster.Leadership;
 import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.shared.config.ServiceDefinitions;
+import io.micronet.shared.discovery.Failover;
 import io.micronet.shared.discovery.InstanceRecords;
 import io.micronet.shared.discovery.MembershipWatch;
 import io.micronet.shared.discovery.NodeIdentity;
@@ -26,7 +27,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -206,7 +206,8 @@ public class NodeAgent extends ServiceVerticle {
   NodeState state() {
     Map<String, List<String>> running = new LinkedHashMap<>();
     local.all().forEach(r -> running.computeIfAbsent(r.service(), s -> new ArrayList<>()).add(r.instanceId()));
-    return new NodeState(NodeIdentity.nodeId(vertx), nodeName, host, mayRun, running);
+    // a stopping node takes nothing more: the reconciler places elsewhere what it had
+    return new NodeState(NodeIdentity.nodeId(vertx), nodeName, host, draining ? Set.of() : mayRun, running);
   }
 
   @Override
@@ -293,14 +294,15 @@ public class NodeAgent extends ServiceVerticle {
   }
 
   private static Future<ServiceResponse> fromReconciler(Throwable e) {
-    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+    if (Failover.notDelivered(e)) {
       return Future.failedFuture(new ServiceException(ErrorCode.SERVICE_UNAVAILABLE,
         "no reconciler is elected yet (a node agent takes the role within seconds); nothing was changed, try again shortly"));
     }
     if (Replies.isAnswer(e)) {
       return Future.failedFuture(ServiceException.fromReply(((ReplyException) e).failureCode(), e.getMessage()));
     }
-    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+    Throwable known = Failover.toContractError(e, "reconciler");
+    if (known instanceof ServiceException error && error.code() == ErrorCode.UPSTREAM_TIMEOUT) {
       return Future.failedFuture(new ServiceException(ErrorCode.UPSTREAM_TIMEOUT,
         "the reconciler did not answer in time; the change may still be under way (see GET /api/nodes)"));
     }
