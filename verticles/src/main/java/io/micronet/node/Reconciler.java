@@ -73,12 +73,24 @@ final class Reconciler {
    */
   Future<JsonObject> apply(LifecycleCommand command, long answerWithinMs) {
     Promise<JsonObject> answered = Promise.promise();
-    serially(() -> world().compose(world -> plan(command, world, answered, Math.max(100, answerWithinMs))))
+    Progress progress = new Progress();
+    // the clock runs from now: the command may wait behind a round under way
+    long timer = vertx.setTimer(Math.max(100, answerWithinMs), id -> answered.tryComplete(progress.answer == null
+      ? new JsonObject().put("service", command.service()).put("pending", -1).put("actions", new JsonArray())
+        .put("text", "accepted: the reconciler takes it up after the round under way (see GET /api/nodes)")
+      : progress.answer.get()));
+    answered.future().onComplete(ar -> vertx.cancelTimer(timer));
+    serially(() -> world().compose(world -> plan(command, world, answered, progress)))
       .onFailure(answered::tryFail);
     return answered.future();
   }
 
-  private Future<Void> plan(LifecycleCommand command, World world, Promise<JsonObject> answered, long answerWithinMs) {
+  /** What a command has done so far, for an answer that cannot wait for the end. */
+  private static final class Progress {
+    private Supplier<JsonObject> answer;
+  }
+
+  private Future<Void> plan(LifecycleCommand command, World world, Promise<JsonObject> answered, Progress progress) {
       String service = command.service();
       int before = world.desired().getOrDefault(service, 0);
       Placement placement = new Placement(world.nodes(), world.frozen());
@@ -126,9 +138,7 @@ final class Reconciler {
         .onSuccess(v -> {
           Feeds.activity(vertx, ActivityEvent.of(command.actor(), ActivityEvent.Kind.SCALE, service, null, null,
             command.actor() + " set " + service + " to " + after + " instance" + (after == 1 ? "" : "s") + " (was " + previous + ")"));
-          long timer = vertx.setTimer(answerWithinMs, id -> answered.tryComplete(
-            answer(service, previous, after, List.copyOf(done), running, steps.size() - done.size())));
-          answered.future().onComplete(ar -> vertx.cancelTimer(timer));
+          progress.answer = () -> answer(service, previous, after, List.copyOf(done), running, steps.size() - done.size());
         })
         .compose(v -> execute(steps, command.actor(), done))
         .onSuccess(v -> answered.tryComplete(answer(service, previous, after, done, running, 0)))
