@@ -41,7 +41,14 @@ public final class ApiRoutes {
     route(GET, "/api/orders/:id", "orders", "get", ANY_ROLE),
     route(POST, "/api/orders/:id/cancel", "orders", "cancel", ANY_ROLE),
     // operations: the health monitor's architecture graph
-    route(GET, "/api/graph", "monitor", "graph", MANAGER)
+    route(GET, "/api/graph", "monitor", "graph", MANAGER),
+    // operations: the node agents (any one answers; lifecycle changes go on to the elected reconciler)
+    route(GET, "/api/nodes", "node", "nodes", MANAGER),
+    route(POST, "/api/services/:name/start", "node", "start", MANAGER),
+    route(POST, "/api/services/:name/stop", "node", "stop", MANAGER),
+    route(POST, "/api/services/:name/scale", "node", "scale", MANAGER),
+    route(POST, "/api/services/:name/failures", "node", "injectFailure", MANAGER),
+    route(DELETE, "/api/services/:name/failures", "node", "recoverFailure", MANAGER)
   );
 
   private ApiRoutes() {

@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.service.Readiness;
@@ -25,7 +26,9 @@ final class ReadinessCheck {
 
   ReadinessCheck(Vertx vertx, MicronetConfig config) {
     this.vertx = vertx;
-    this.services = Readiness.STATEFUL_SERVICES.stream().filter(config.verticles()::contains).toList();
+    // the stateful services of the definitions that this node lists, in the definitions' order
+    this.services = config.definitions().all().stream().filter(d -> d.stateful() && config.verticles().contains(d.name()))
+      .map(ServiceDefinition::name).toList();
     this.timeoutMs = config.readinessTimeoutMs();
   }
 

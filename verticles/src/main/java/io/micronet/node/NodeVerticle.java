@@ -11,6 +11,7 @@ import io.micronet.shared.storage.Database;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.servicediscovery.Record;
@@ -19,16 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * The node agent: deploys the verticles this node is configured to run, announces the plain HTTP
- * services its conf names, reaps the discovery records of nodes that left the cluster, and on shutdown drains in order — the gateway first (it finishes the
- * requests it holds), then the services (they unpublish, then finish theirs).
+ * A node: checks its configuration, announces the plain HTTP services its conf names, reaps the discovery records of
+ * nodes that left the cluster, and deploys its node agent ({@link NodeAgent}), which runs this node's instances. On
+ * shutdown the agent stops the instances by drain order (the gateway first: it finishes the requests it holds; then
+ * the services, which unpublish and finish theirs), then the agent itself goes.
  */
 public class NodeVerticle extends VerticleBase {
 
@@ -37,7 +39,6 @@ public class NodeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
 
-  private final Map<String, String> deployments = new LinkedHashMap<>();
   private final List<RecordPublisher> endpointPublishers = new ArrayList<>();
   private MicronetConfig config;
   private ServiceDiscovery discovery;
@@ -45,37 +46,33 @@ public class NodeVerticle extends VerticleBase {
   private MembershipWatch membership;
   private long reapTimer = -1;
   private MessageConsumer<Object> drainConsumer;
+  private String agentDeployment;
 
   @Override
   public Future<?> start() {
     config = MicronetConfig.load(config());
-    List<String> unknown = config.verticles().stream().filter(name -> !VerticleCatalog.VERTICLES.containsKey(name)).toList();
-    if (!unknown.isEmpty()) {
-      return Future.failedFuture(new IllegalArgumentException("unknown verticle(s) " + unknown
-        + " in node.verticles / MICRONET_VERTICLES; this node offers " + VerticleCatalog.VERTICLES.keySet()));
-    }
-    warnAboutClusterSettings();
     List<Record> endpoints;
     try {
+      VerticleCatalog.check(config);
       // plain HTTP services this node announces (the gateway fronts those its own conf lists too)
+      Set<String> taken = new HashSet<>(config.definitions().names());
+      taken.add(NodeAgent.SERVICE);
       endpoints = HttpEndpointSpec.parse(config.section("discovery").getJsonArray("httpEndpoints", new JsonArray()),
-        "discovery.httpEndpoints", VerticleCatalog.VERTICLES.keySet()).stream()
+        "discovery.httpEndpoints", taken).stream()
         .map(spec -> spec.record(NodeIdentity.nodeId(vertx))).toList();
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(e);
     }
+    warnAboutClusterSettings();
     drainConsumer = vertx.eventBus().localConsumer(DRAIN_ADDRESS, message -> drain().onComplete(ar -> message.reply(null)));
     discovery = ServiceDiscovery.create(vertx);
     startReaper();
-    Future<Void> chain = publishEndpoints(endpoints);
-    for (String name : VerticleCatalog.VERTICLES.keySet()) {
-      if (config.verticles().contains(name)) {
-        chain = chain.compose(v -> deploy(name));
-      }
-    }
     String storage = config.dbUrl() == null ? "embedded:" + config.dataDir() : DbUrl.parse(config.dbUrl()).toString();
-    return chain.onSuccess(v -> LOG.info("node started", kv("nodeId", NodeIdentity.nodeId(vertx)),
-      kv("clustered", vertx.isClustered()), kv("verticles", String.join(",", deployments.keySet())), kv("storage", storage)));
+    return publishEndpoints(endpoints)
+      .compose(v -> vertx.deployVerticle(new NodeAgent(), new DeploymentOptions().setConfig(config.json())))
+      .onSuccess(id -> agentDeployment = id)
+      .onSuccess(v -> LOG.info("node started", kv("nodeId", NodeIdentity.nodeId(vertx)), kv("nodeName", config.nodeName()),
+        kv("clustered", vertx.isClustered()), kv("verticles", String.join(",", config.verticles())), kv("storage", storage)));
   }
 
   @Override
@@ -101,27 +98,15 @@ public class NodeVerticle extends VerticleBase {
     return Future.all(published).mapEmpty();
   }
 
-  private Future<Void> deploy(String name) {
-    DeploymentOptions options = new DeploymentOptions().setConfig(config.json()).setInstances(config.instancesOf(name));
-    return vertx.deployVerticle(VerticleCatalog.VERTICLES.get(name), options)
-      .onSuccess(id -> deployments.put(name, id))
-      .mapEmpty();
-  }
-
-  /** Gateway first, then the services, each undeployed once; safe to call twice. */
+  /** The agent stops this node's instances in drain order, then the agent goes; safe to call twice. */
   Future<Void> drain() {
-    List<String> order = new ArrayList<>();
-    if (deployments.containsKey("gateway")) {
-      order.add("gateway");
-    }
-    deployments.keySet().stream().filter(name -> !"gateway".equals(name)).forEach(order::add);
-    Future<Void> chain = Future.succeededFuture();
-    for (String name : order) {
-      chain = chain.compose(v -> {
-        String id = deployments.remove(name);
-        return id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id).recover(e -> Future.succeededFuture());
-      });
-    }
+    String agent = agentDeployment;
+    agentDeployment = null;
+    Future<Void> chain = agent == null ? Future.succeededFuture()
+      : vertx.eventBus().request(NodeAgent.DRAIN_ADDRESS, null, new DeliveryOptions().setLocalOnly(true)
+          .setSendTimeout(config.shutdownGraceMillis() + 30_000)).<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> vertx.undeploy(agent).recover(e -> Future.succeededFuture()));
     for (RecordPublisher publisher : endpointPublishers) {
       chain = chain.compose(v -> publisher.unpublish());
     }
@@ -158,7 +143,7 @@ public class NodeVerticle extends VerticleBase {
     if (!Database.isEmbedded(config)) {
       return;
     }
-    List<String> stateful = config.verticles().stream().filter(VerticleCatalog::isStateful).toList();
+    List<String> stateful = config.verticles().stream().filter(name -> config.definitions().get(name).stateful()).toList();
     if (!stateful.isEmpty()) {
       LOG.warn("clustered node runs stateful services on embedded storage: their data belongs to this node only; "
         + "nodes that run the same service must share PostgreSQL through MICRONET_DB_URL", kv("services", String.join(",", stateful)));

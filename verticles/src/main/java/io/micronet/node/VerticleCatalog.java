@@ -1,33 +1,69 @@
 package io.micronet.node;
 
+import io.micronet.demo.DemoLoadVerticle;
+import io.micronet.demo.SimulatedServiceVerticle;
 import io.micronet.gateway.GatewayVerticle;
+import io.micronet.monitor.MonitorVerticle;
 import io.micronet.orders.OrdersVerticle;
 import io.micronet.products.ProductsVerticle;
+import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.users.UsersVerticle;
 import io.vertx.core.Deployable;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
-/** The verticles a node can run, by the names used in conf files and {@code MICRONET_VERTICLES}. */
+/**
+ * How to make an instance of each verticle type ({@code type} of a service definition). Everything else about a
+ * service (scope, instances, nodes, stateful, drain order) is in its definition ({@code services.definitions}):
+ * adding a kind of verticle is one line here and one definition in conf.
+ */
 final class VerticleCatalog {
 
-  /** Services first, the gateway last: it then finds this node's instances on its first look. */
-  static final Map<String, Supplier<Deployable>> VERTICLES = new LinkedHashMap<>();
-
-  static {
-    VERTICLES.put(UsersVerticle.SERVICE, UsersVerticle::new);
-    VERTICLES.put(ProductsVerticle.SERVICE, ProductsVerticle::new);
-    VERTICLES.put(OrdersVerticle.SERVICE, OrdersVerticle::new);
-    VERTICLES.put("gateway", GatewayVerticle::new);
-  }
-
-  /** Verticles whose data lives in a database: they must share PostgreSQL when several nodes run them. */
-  static boolean isStateful(String name) {
-    return ProductsVerticle.SERVICE.equals(name) || UsersVerticle.SERVICE.equals(name) || OrdersVerticle.SERVICE.equals(name);
-  }
+  private static final Map<String, Supplier<Deployable>> FACTORIES = Map.of(
+    "gateway", GatewayVerticle::new,
+    "users", UsersVerticle::new,
+    "products", ProductsVerticle::new,
+    "orders", OrdersVerticle::new,
+    "monitor", MonitorVerticle::new,
+    "simulated", SimulatedServiceVerticle::new,
+    "demo-load", DemoLoadVerticle::new);
 
   private VerticleCatalog() {
+  }
+
+  /** A new instance of the verticle that runs {@code definition}. */
+  static Deployable create(ServiceDefinition definition) {
+    Supplier<Deployable> factory = FACTORIES.get(definition.type());
+    if (factory == null) {
+      throw unknownType(definition);
+    }
+    return factory.get();
+  }
+
+  /**
+   * Checks a node's configuration before anything starts: every name in {@code node.verticles} is a defined service,
+   * and this build can run the type of each; the message says what is wrong and what would be right.
+   */
+  static void check(MicronetConfig config) {
+    List<String> unknown = config.verticles().stream().filter(name -> config.definitions().find(name).isEmpty()).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown verticle(s) " + unknown + " in node.verticles / MICRONET_VERTICLES; "
+        + "the defined services (services.definitions) are " + config.definitions().names());
+    }
+    for (String name : config.verticles()) {
+      ServiceDefinition definition = config.definitions().get(name);
+      if (!FACTORIES.containsKey(definition.type())) {
+        throw unknownType(definition);
+      }
+    }
+  }
+
+  private static IllegalArgumentException unknownType(ServiceDefinition definition) {
+    return new IllegalArgumentException("service '" + definition.name() + "' has type '" + definition.type()
+      + "', which this build cannot run; the known types are " + new TreeSet<>(FACTORIES.keySet()));
   }
 }

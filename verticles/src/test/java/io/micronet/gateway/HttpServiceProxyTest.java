@@ -108,7 +108,9 @@ class HttpServiceProxyTest {
     }
 
     JsonArray instances = get("/api/services", managerToken).bodyAsJsonObject().getJsonArray("items");
-    assertEquals(3, instances.size(), instances.encode());
+    // the three endpoints this gateway fronts, and the node's agent
+    assertEquals(4, instances.size(), instances.encode());
+    assertEquals(1, instances.stream().filter(i -> "node".equals(((JsonObject) i).getString("service"))).count(), instances.encode());
     for (Object item : instances) {
       JsonObject instance = (JsonObject) item;
       if (!instance.getString("service").equals("legacy")) {

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -215,9 +216,17 @@ class ClusterIT {
   @Order(4)
   void readsKeepSucceedingWhenBDiesWhileCAlsoServes() {
     c = startNode("c", "products", Map.of());
+    awaitUntil("C's agent is listed by GET /api/nodes", NODE_START_LIMIT, c.startedNanos(), () -> nodeNames().contains("c"));
+    // the desired count is cluster-wide (set by the first node); a second instance is asked for, and the reconciler
+    // places it on the node with fewer (C)
+    HttpResponse<Buffer> scaled = send(http.post(gatewayPort, "127.0.0.1", "/api/services/products/scale").bearerTokenAuthentication(managerToken),
+      new JsonObject().put("instances", 2));
+    assertEquals(200, scaled.statusCode(), scaled::bodyAsString);
     measure("C start -> its record visible at A",
       awaitUntil("/api/services lists 2 products instances with closed circuits", NODE_START_LIMIT, c.startedNanos(),
         () -> productsInstances().stream().filter(i -> "CLOSED".equals(i.getString("breaker"))).count() == 2));
+    assertEquals(Set.of(clusterNodeId(b), clusterNodeId(c)), productsInstances().stream().map(i -> i.getString("node")).collect(Collectors.toSet()),
+      "one products instance on B, one on C");
 
     List<String> failures = new ArrayList<>();
     long slowestAfterKillMs = 0;
@@ -240,9 +249,10 @@ class ClusterIT {
     assertEquals(List.of(), failures, "every GET must succeed through B's death (retried on C)");
     measure("slowest GET after kill -9 B (with C serving)", Duration.ofMillis(slowestAfterKillMs));
 
-    awaitUntil("/api/services lists only C's products instance", DEATH_LIMIT, killed, () -> {
+    // B's instance is gone, and the reconciler places the second one again, on C (the only node left for products)
+    awaitUntil("/api/services lists only C's products instances, 2 of them", DEATH_LIMIT, killed, () -> {
       List<JsonObject> instances = productsInstances();
-      return instances.size() == 1 && clusterNodeId(c).equals(instances.get(0).getString("node"));
+      return instances.size() == 2 && instances.stream().allMatch(i -> clusterNodeId(c).equals(i.getString("node")));
     });
   }
 
@@ -267,6 +277,7 @@ class ClusterIT {
     Path dataDir = workDir.resolve("data").resolve(name);
     Map<String, String> env = new LinkedHashMap<>(Map.of(
       "MICRONET_VERTICLES", verticles,
+      "MICRONET_NODE_NAME", name.replace("-restarted", ""),
       "MICRONET_CLUSTER_NAME", clusterName,
       "MICRONET_CLUSTER_MEMBERS", "127.0.0.1",
       "MICRONET_DATA_DIR", dataDir.toString(),
@@ -305,6 +316,14 @@ class ClusterIT {
   private int productsOnStatus() {
     JsonObject products = get("/status").bodyAsJsonObject().getJsonObject("services").getJsonObject("products");
     return products == null ? 0 : products.getInteger("instances");
+  }
+
+  /** The node names of GET /api/nodes (manager). */
+  private Set<String> nodeNames() {
+    HttpResponse<Buffer> response = get("/api/nodes");
+    assertEquals(200, response.statusCode(), response::bodyAsString);
+    return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+      .map(node -> node.getString("name")).collect(Collectors.toSet());
   }
 
   /** The products instances of GET /api/services (manager). */

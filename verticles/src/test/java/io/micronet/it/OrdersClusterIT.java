@@ -181,19 +181,23 @@ class OrdersClusterIT {
     Map<String, String> envB = new LinkedHashMap<>(common);
     envB.put("MICRONET_VERTICLES", "products");
     envB.put("MICRONET_DATA_DIR", workDir.resolve("b").resolve("data").toString());
-    // the number of products instances comes from each node's conf file: services.products.instances
+    // the desired products count is cluster-wide: the same conf on both nodes (1), then scaled to 3 through the API;
+    // the reconciler spreads the two new instances: B (none yet), then B again (the node with fewer instances overall)
     Node a = nodes.start("a", workDir.resolve("a"), envA, clusterArgs(conf("a", 1)));
-    Node b = nodes.start("b", workDir.resolve("b"), envB, clusterArgs(conf("b", 2)));
+    Node b = nodes.start("b", workDir.resolve("b"), envB, clusterArgs(conf("b", 1)));
     Gateway gw = new Gateway(port);
 
     long started = System.nanoTime();
-    Duration ready = nodes.awaitUntil("the gateway on A sees users, orders and 3 products instances", NODE_START_LIMIT, started,
-      () -> gw.get("/health", null).statusCode() == 200
-        && gw.instancesOnStatus("users") >= 1 && gw.instancesOnStatus("orders") >= 1 && gw.instancesOnStatus("products") == 3);
+    nodes.awaitUntil("the gateway on A sees users, orders, products and both node agents", NODE_START_LIMIT, started,
+      () -> gw.get("/health", null).statusCode() == 200 && gw.instancesOnStatus("node") == 2
+        && gw.instancesOnStatus("users") >= 1 && gw.instancesOnStatus("orders") >= 1 && gw.instancesOnStatus("products") == 1);
+    String managerToken = managerToken(gw, freshDatabase, jwtSecret);
+    HttpResponse<Buffer> scaled = gw.post("/api/services/products/scale", managerToken, new JsonObject().put("instances", 3));
+    assertEquals(200, scaled.statusCode(), scaled::bodyAsString);
+    Duration ready = nodes.awaitUntil("the gateway on A sees 3 products instances", NODE_START_LIMIT, started,
+      () -> gw.instancesOnStatus("products") == 3);
     note("cluster A (gateway,users,orders,products x1) + B (products x2) ready in " + ready.toMillis() + " ms; database "
       + (freshDatabase ? ownDatabase + " (created for this run)" : "of MICRONET_TEST_DB_URL (shared)"));
-
-    String managerToken = managerToken(gw, freshDatabase, jwtSecret);
 
     // 3 products instances on 2 nodes: 1 on A, 2 on B
     assertEquals(3, gw.instancesOnStatus("products"), "GET /status: products instances");

@@ -2,6 +2,7 @@ package io.micronet.shared.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Lock;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ public final class Leadership {
   private final String role;
   private final long pollMillis;
   private final Handler<Boolean> onChange;
+  private final Promise<Boolean> firstTry = Promise.promise();
   private Lock lock;
   private long timer = -1;
   private boolean trying;
@@ -70,16 +72,27 @@ public final class Leadership {
     vertx.sharedData().getLockWithTimeout(lockName(role), TRY_MS).onComplete(ar -> {
       trying = false;
       if (ar.failed()) {
+        firstTry.tryComplete(false);
         return; // someone else leads
       }
       if (stopped) {
         ar.result().release();
+        firstTry.tryComplete(false);
         return;
       }
       lock = ar.result();
       LOG.info("elected", kv("role", role));
       onChange.handle(true);
+      firstTry.tryComplete(true);
     });
+  }
+
+  /**
+   * Completes once the first try for the lock has been decided (true: this candidate leads, its {@code onChange}
+   * has run): a node that must know whether it leads before it calls itself started waits for this.
+   */
+  public Future<Boolean> firstTry() {
+    return firstTry.future();
   }
 
   /** Steps down (releasing the lock, so another candidate takes over at its next try) and stops trying. */

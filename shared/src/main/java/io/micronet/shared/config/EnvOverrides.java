@@ -64,7 +64,11 @@ public final class EnvOverrides {
     new Binding("MICRONET_HTTP_TLS_KEY", "http.tls.keyPath", Kind.STRING),
     new Binding("MICRONET_GRPC_TLS_CERT", "grpc.tls.certPath", Kind.STRING),
     new Binding("MICRONET_GRPC_TLS_KEY", "grpc.tls.keyPath", Kind.STRING),
-    new Binding("MICRONET_GRPC_IDLE_TIMEOUT_SECONDS", "grpc.idleTimeoutSeconds", Kind.INT)
+    new Binding("MICRONET_GRPC_IDLE_TIMEOUT_SECONDS", "grpc.idleTimeoutSeconds", Kind.INT),
+    // the node agents and the reconciler
+    new Binding("MICRONET_RECONCILE_INTERVAL_MS", "node.reconcileIntervalMs", Kind.INT),
+    new Binding("MICRONET_AGENT_TIMEOUT_MS", "node.agentTimeoutMs", Kind.INT),
+    new Binding("MICRONET_LEADER_POLL_MS", "node.leaderPollMs", Kind.INT)
   );
 
   private EnvOverrides() {

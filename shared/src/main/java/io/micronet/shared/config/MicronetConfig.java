@@ -349,6 +349,9 @@ public final class MicronetConfig {
       throw new IllegalArgumentException("chaos.enabled / MICRONET_CHAOS_ENABLED must be true or false");
     }
     requirePositive("metrics.sampleSeconds", section("metrics").getValue("sampleSeconds", 2));
+    for (String key : new String[] {"reconcileIntervalMs", "agentTimeoutMs", "leaderPollMs"}) {
+      requirePositive("node." + key, section("node").getValue(key, 1000));
+    }
     validateStorageAndTransport();
   }
 

@@ -2,6 +2,7 @@ package io.micronet.shared.discovery;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import org.slf4j.Logger;
@@ -36,6 +37,21 @@ public class RecordPublisher {
       LOG.info("record published", kv("service", r.getName()), kv("instanceId", InstanceRecords.instanceId(r)),
         kv("nodeId", InstanceRecords.nodeId(r)));
     });
+  }
+
+  /**
+   * Replaces the published record's metadata with {@code metadata} (merged over what it had) and writes it now, for a
+   * record that tells what changes (a node agent's instances); the periodic rewrite then keeps the new one.
+   */
+  public Future<Void> updateMetadata(JsonObject metadata) {
+    if (published == null) {
+      return Future.succeededFuture();
+    }
+    Record updated = new Record(published.toJson());
+    updated.getMetadata().mergeIn(metadata);
+    published = updated;
+    return discovery.update(updated).onFailure(e ->
+      LOG.warn("record update failed", kv("service", updated.getName()), kv("reason", e.getMessage()))).mapEmpty();
   }
 
   private void republish() {

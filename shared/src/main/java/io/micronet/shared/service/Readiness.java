@@ -27,8 +27,6 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  */
 public final class Readiness {
 
-  /** The services that keep state in a database, in the order a readiness answer lists them. */
-  public static final List<String> STATEFUL_SERVICES = List.of("users", "products", "orders");
   public static final String UP = "UP";
   private static final String PREFIX = "micronet.ready.";
   /** The gateway waits this much longer than the database check, so the service's own reason arrives first. */

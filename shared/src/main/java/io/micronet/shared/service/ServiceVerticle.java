@@ -26,6 +26,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.sqlclient.Pool;
 
@@ -145,7 +146,11 @@ public abstract class ServiceVerticle extends VerticleBase {
         // the record goes out only once the consumer is known cluster-wide
         return consumer.completion();
       })
-      .compose(v -> publisher.publish(InstanceRecords.eventBusInstance(serviceName(), instanceId, nodeId, address, version())))
+      .compose(v -> {
+        Record record = InstanceRecords.eventBusInstance(serviceName(), instanceId, nodeId, address, version());
+        record.getMetadata().mergeIn(recordMetadata());
+        return publisher.publish(record);
+      })
       .onSuccess(v -> Feeds.activity(vertx, ActivityEvent.of("system", ActivityEvent.Kind.LIFECYCLE, serviceName(), instanceId, nodeId,
         instanceId + " started")));
   }
@@ -235,6 +240,16 @@ public abstract class ServiceVerticle extends VerticleBase {
       Feeds.activity(vertx, ActivityEvent.of("system", ActivityEvent.Kind.FAILURE, serviceName(), instanceId, nodeId,
         "failure on " + instanceId + " ended; it answers normally again"));
     }
+  }
+
+  /** What this instance's discovery record carries besides the standard fields (a node agent: its node and instances). */
+  protected JsonObject recordMetadata() {
+    return new JsonObject();
+  }
+
+  /** Writes the record again with {@link #recordMetadata()} as it is now (call after what it describes changed). */
+  protected Future<Void> republishRecord() {
+    return publisher == null ? Future.succeededFuture() : publisher.updateMetadata(recordMetadata());
   }
 
   /** This instance's discovery client (for calling other services, see {@link ServiceClient}); closed on stop. */

@@ -1,0 +1,28 @@
+package io.micronet.node;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A lifecycle change an operator asked for, validated by the agent that received it and carried out by the elected
+ * reconciler: {@code start} (one instance more, on {@code nodeId} when given), {@code stop} (one less, from {@code nodeId}
+ * when given) or {@code scale} to {@code instances}. {@code actor} is who asked (a manager's username).
+ */
+record LifecycleCommand(Kind kind, String service, String nodeId, int instances, String actor) {
+
+  enum Kind { START, STOP, SCALE }
+
+  JsonObject toJson() {
+    return new JsonObject().put("kind", kind.name()).put("service", service).put("nodeId", nodeId).put("instances", instances)
+      .put("actor", actor);
+  }
+
+  /** Reads {@link #toJson()} (from another agent, whose service token the reconciler verified); null when it is not one. */
+  static LifecycleCommand fromJson(JsonObject json) {
+    try {
+      return new LifecycleCommand(Kind.valueOf(json.getString("kind")), json.getString("service"), json.getString("nodeId"),
+        json.getInteger("instances", 0), json.getString("actor"));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
