@@ -168,11 +168,16 @@ class OpsClusterIT {
       () -> get(dead, "/health").statusCode() == 200 && productsPerNode(survivor).size() == 2);
     String leader = leaderOf(survivor);
     assertEquals(survivor, leader, "the node that stayed up leads the reconciler");
+    nodes.awaitUntil("the monitor of " + survivor + " leads", CHANGE_LIMIT, System.nanoTime(),
+      () -> survivor.equals(monitorLeaderOf(survivor)));
 
     long killed = nodes.kill9(byName.get(leader));
     Duration tookOver = nodes.awaitUntil(dead + "'s reconciler leads after kill -9 " + leader, CHANGE_LIMIT, killed,
       () -> dead.equals(leaderOf(dead)));
     measure("kill -9 the leader " + leader + " -> " + dead + "'s reconciler leads", tookOver);
+    Duration monitorTookOver = nodes.awaitUntil(dead + "'s monitor leads after kill -9 " + leader, CHANGE_LIMIT, killed,
+      () -> dead.equals(monitorLeaderOf(dead)));
+    measure("kill -9 the leader " + leader + " -> /status from " + dead + "'s monitor", monitorTookOver);
     Duration whole = nodes.awaitUntil("3 products instances on " + dead, CHANGE_LIMIT, killed,
       () -> productsPerNode(dead).equals(Map.of(dead, 3)) && statusCount(dead, "products") == 3);
     measure("kill -9 the leader " + leader + " -> 3 products running on " + dead, whole);
@@ -184,7 +189,7 @@ class OpsClusterIT {
     int port = ports.computeIfAbsent(name, n -> freePort());
     Path dataDir = workDir.resolve("data").resolve(name + "-" + UUID.randomUUID().toString().substring(0, 4));
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("MICRONET_VERTICLES", "gateway,products");
+    env.put("MICRONET_VERTICLES", "gateway,products,monitor");
     env.put("MICRONET_NODE_NAME", name);
     env.put("MICRONET_HTTP_PORT", Integer.toString(port));
     env.put("MICRONET_CLUSTER_NAME", clusterName);
@@ -211,6 +216,17 @@ class OpsClusterIT {
     HttpResponse<Buffer> response = send(HttpMethod.GET, via, "/api/nodes", null);
     return response.statusCode() != 200 ? null : response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
       .filter(n -> n.getBoolean("reconciler", false)).map(n -> n.getString("name")).findFirst().orElse(null);
+  }
+
+  /** The name of the node whose monitor made the snapshot {@code via}'s /status shows (null: the gateway's own view). */
+  private String monitorLeaderOf(String via) {
+    JsonObject status = get(via, "/status").bodyAsJsonObject();
+    if (!"monitor".equals(status.getString("source"))) {
+      return null;
+    }
+    HttpResponse<Buffer> response = send(HttpMethod.GET, via, "/api/nodes", null);
+    return response.statusCode() != 200 ? null : response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+      .filter(n -> n.getString("id").equals(status.getString("leader"))).map(n -> n.getString("name")).findFirst().orElse(null);
   }
 
   private int statusCount(String via, String service) {
