@@ -39,7 +39,11 @@ public final class ApiRoutes {
     route(POST, "/api/orders", "orders", "place", ANY_ROLE),
     route(GET, "/api/orders", "orders", "list", ANY_ROLE),
     route(GET, "/api/orders/:id", "orders", "get", ANY_ROLE),
-    route(POST, "/api/orders/:id/cancel", "orders", "cancel", ANY_ROLE)
+    route(POST, "/api/orders/:id/cancel", "orders", "cancel", ANY_ROLE),
+    // operations: live metrics and their history, the activity feed's store
+    route(GET, "/api/metrics", "metrics", "latest", MANAGER),
+    route(GET, "/api/metrics/history", "metrics", "history", MANAGER),
+    route(GET, "/api/activity", "activity", "list", MANAGER)
   );
 
   private ApiRoutes() {
@@ -47,6 +51,15 @@ public final class ApiRoutes {
 
   public static List<String> services() {
     return ALL.stream().map(ApiRoute::service).distinct().sorted().toList();
+  }
+
+  /**
+   * The services {@code /status} lists even with no instance running: those with an operation open to clients.
+   * A service only managers reach (metrics, activity …) is listed while it runs: a node that does not run it is
+   * not degraded for that.
+   */
+  public static List<String> statusServices() {
+    return ALL.stream().filter(route -> route.access() != MANAGER).map(ApiRoute::service).distinct().sorted().toList();
   }
 
   private static ApiRoute route(HttpMethod method, String path, String service, String action, Access access) {

@@ -80,7 +80,7 @@ final class GatewayRoutes {
 
     own(router, GatewayEndpoint.HEALTH).handler(ctx -> ReplyWriter.json(ctx, 200, new JsonObject().put("status", "UP")));
     own(router, GatewayEndpoint.READY).handler(readiness::handle);
-    own(router, GatewayEndpoint.STATUS).handler(ctx -> ReplyWriter.json(ctx, 200, StatusReport.build(directory, ApiRoutes.services())));
+    own(router, GatewayEndpoint.STATUS).handler(ctx -> ReplyWriter.json(ctx, 200, StatusReport.build(directory, ApiRoutes.statusServices())));
     own(router, GatewayEndpoint.METRICS).handler(new MetricsAccess(guard, edge.clientAddress(), !edge.metricsOnManagementPort())).handler(metricsHandler);
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
     own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));

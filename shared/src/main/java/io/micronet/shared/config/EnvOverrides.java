@@ -63,7 +63,11 @@ public final class EnvOverrides {
     new Binding("MICRONET_HTTP_TLS_KEY", "http.tls.keyPath", Kind.STRING),
     new Binding("MICRONET_GRPC_TLS_CERT", "grpc.tls.certPath", Kind.STRING),
     new Binding("MICRONET_GRPC_TLS_KEY", "grpc.tls.keyPath", Kind.STRING),
-    new Binding("MICRONET_GRPC_IDLE_TIMEOUT_SECONDS", "grpc.idleTimeoutSeconds", Kind.INT)
+    new Binding("MICRONET_GRPC_IDLE_TIMEOUT_SECONDS", "grpc.idleTimeoutSeconds", Kind.INT),
+    new Binding("MICRONET_METRICS_RAW_HOURS", "metrics.history.rawHours", Kind.INT),
+    new Binding("MICRONET_METRICS_ROLLUP_DAYS", "metrics.history.rollupDays", Kind.INT),
+    new Binding("MICRONET_ACTIVITY_MAX_EVENTS", "activity.maxEvents", Kind.INT),
+    new Binding("MICRONET_ACTIVITY_RETENTION_DAYS", "activity.retentionDays", Kind.INT)
   );
 
   private EnvOverrides() {
