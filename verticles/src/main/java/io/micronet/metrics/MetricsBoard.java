@@ -54,6 +54,10 @@ final class MetricsBoard {
       entry = new Entry();
       entries.put(key, entry);
     }
+    if (lastDrain < 0) {
+      // the first step counts from the first sample heard
+      lastDrain = now;
+    }
     entry.latest = sample;
     entry.heardAt = now;
     entry.pendingCount += sample.count();
@@ -111,7 +115,7 @@ final class MetricsBoard {
    */
   List<MetricPoint> drainHistory(long now, long at) {
     prune(now);
-    double seconds = lastDrain < 0 ? 0 : (now - lastDrain) / 1000.0;
+    double seconds = lastDrain < 0 ? 0 : Math.max(0, now - lastDrain) / 1000.0;
     lastDrain = now;
     Map<String, List<Entry>> byService = new LinkedHashMap<>();
     for (Map.Entry<Key, Entry> e : entries.entrySet()) {

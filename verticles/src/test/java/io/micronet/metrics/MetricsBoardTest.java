@@ -140,6 +140,14 @@ class MetricsBoardTest {
     assertEquals(0.0, next.stream().filter(p -> p.instance() == null).findFirst().orElseThrow().rps(), "counts reset");
   }
 
+  @Test
+  void theFirstStepCountsFromTheFirstSampleHeard() {
+    MetricsBoard board = new MetricsBoard(60_000);
+    board.accept(Sample.fromJson(sample("service", "products", "p-1", "n1", 40, 0, 20, 1, 2, 3)), 6_000);
+    List<MetricPoint> first = board.drainHistory(10_000, 10_000);
+    assertEquals(10.0, first.stream().filter(p -> p.instance() == null).findFirst().orElseThrow().rps(), "40 requests in 4 s");
+  }
+
   private static JsonObject sorted(JsonObject json) {
     return new JsonObject(new java.util.TreeMap<>(json.getMap()));
   }
