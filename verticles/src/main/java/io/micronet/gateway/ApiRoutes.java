@@ -48,7 +48,11 @@ public final class ApiRoutes {
     route(POST, "/api/services/:name/stop", "node", "stop", MANAGER),
     route(POST, "/api/services/:name/scale", "node", "scale", MANAGER),
     route(POST, "/api/services/:name/failures", "node", "injectFailure", MANAGER),
-    route(DELETE, "/api/services/:name/failures", "node", "recoverFailure", MANAGER)
+    route(DELETE, "/api/services/:name/failures", "node", "recoverFailure", MANAGER),
+    // operations: live metrics and their history, the activity feed's store
+    route(GET, "/api/metrics", "metrics", "latest", MANAGER),
+    route(GET, "/api/metrics/history", "metrics", "history", MANAGER),
+    route(GET, "/api/activity", "activity", "list", MANAGER)
   );
 
   private ApiRoutes() {

@@ -5,6 +5,7 @@ import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.config.TlsFiles;
 import io.micronet.shared.discovery.HttpEndpointSpec;
 import io.micronet.shared.discovery.MembershipWatch;
+import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.resilience.BreakerPolicy;
@@ -49,6 +50,8 @@ public class GatewayVerticle extends VerticleBase {
   private MembershipWatch membership;
   private TokenVerifier verifier;
   private MonitorView monitorView;
+  private GatewayFigures figures;
+  private long figuresTimer = -1;
 
   @Override
   public Future<?> start() {
@@ -73,10 +76,13 @@ public class GatewayVerticle extends VerticleBase {
       .maxInstancesPerService(config.maxInstancesPerService());
     // an upstream's redirect is not followed: the gateway goes only to the hosts its conf lists
     webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setFollowRedirects(false));
-    UpstreamClient client = new UpstreamClient(vertx, webClient, breakerPolicy.callTimeoutMs());
+    // what this gateway sees of every routed call, per upstream instance, on the samples feed for the metrics service
+    figures = new GatewayFigures(vertx, registry, NodeIdentity.nodeId(vertx));
+    figuresTimer = vertx.setPeriodic(config.metricsSampleMillis(), id -> figures.publish(directory));
+    UpstreamClient client = new UpstreamClient(vertx, webClient, breakerPolicy.callTimeoutMs(), figures);
     JsonObject gateway = config.section("gateway");
     JsonObject rateLimit = gateway.getJsonObject("rateLimit");
-    ServiceRouter serviceRouter = new ServiceRouter(directory, client, gateway.getBoolean("retryIdempotent", true));
+    ServiceRouter serviceRouter = new ServiceRouter(directory, client, gateway.getBoolean("retryIdempotent", true), figures);
     RateLimiter rateLimiter = new RateLimiter(rateLimit.getLong("requestsPerSecond"), rateLimit.getLong("burst"));
     long refreshMs = config.section("discovery").getLong("refreshSeconds", 5L) * 1000;
 
@@ -134,6 +140,7 @@ public class GatewayVerticle extends VerticleBase {
     if (membership != null) {
       membership.cancel();
     }
+    vertx.cancelTimer(figuresTimer);
     Future<Void> management = managementServer == null ? Future.succeededFuture() : managementServer.close();
     // stop accepting, let in-flight requests finish (bounded), then drop the view
     Future<Void> drained = server == null ? Future.succeededFuture()
@@ -148,6 +155,9 @@ public class GatewayVerticle extends VerticleBase {
       }
       if (discovery != null) {
         discovery.close();
+      }
+      if (figures != null) {
+        figures.close();
       }
       return Future.succeededFuture();
     });

@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.discovery.Failover;
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.messaging.Replies;
@@ -31,16 +32,39 @@ public class UpstreamClient {
   private final Vertx vertx;
   private final WebClient webClient;
   private final long timeoutMs;
+  private final GatewayFigures figures;
 
   public UpstreamClient(Vertx vertx, WebClient webClient, long timeoutMs) {
+    this(vertx, webClient, timeoutMs, null);
+  }
+
+  /** {@code figures}: where each attempt is recorded (null: nowhere). */
+  UpstreamClient(Vertx vertx, WebClient webClient, long timeoutMs, GatewayFigures figures) {
     this.vertx = vertx;
     this.webClient = webClient;
     this.timeoutMs = timeoutMs;
+    this.figures = figures;
   }
 
   public Future<UpstreamReply> call(Upstream upstream, GatewayRequest request) {
-    return upstream.breaker().<UpstreamReply>execute(promise -> upstream.track(send(upstream, request)).onComplete(promise))
-      .map(reply -> reply.from(upstream.instanceId()));
+    long started = System.nanoTime();
+    Future<UpstreamReply> reply = upstream.breaker()
+      .<UpstreamReply>execute(promise -> upstream.track(send(upstream, request)).onComplete(promise))
+      .map(answer -> answer.from(upstream.instanceId()));
+    if (figures == null) {
+      return reply;
+    }
+    return reply.onComplete((answer, failure) -> figures.attempt(upstream, System.nanoTime() - started,
+      failure == null ? answer.status() : statusOf(failure, upstream.service())));
+  }
+
+  /** The HTTP status a failed attempt ends with for the client (503 unreachable or circuit open, 504 timeout, a 5xx answer's own). */
+  static int statusOf(Throwable failure, String service) {
+    if (failure instanceof UpstreamFailure answered) {
+      return answered.reply().status();
+    }
+    Throwable contract = Failover.toContractError(failure, service);
+    return contract instanceof ServiceException known ? known.code().httpStatus() : ErrorCode.SERVICE_UNAVAILABLE.httpStatus();
   }
 
   private Future<UpstreamReply> send(Upstream upstream, GatewayRequest request) {

@@ -1,8 +1,10 @@
 package io.micronet.node;
 
+import io.micronet.activity.ActivityVerticle;
 import io.micronet.demo.DemoLoadVerticle;
 import io.micronet.demo.SimulatedServiceVerticle;
 import io.micronet.gateway.GatewayVerticle;
+import io.micronet.metrics.MetricsVerticle;
 import io.micronet.monitor.MonitorVerticle;
 import io.micronet.orders.OrdersVerticle;
 import io.micronet.products.ProductsVerticle;
@@ -30,7 +32,9 @@ final class VerticleCatalog {
     "orders", OrdersVerticle::new,
     "monitor", MonitorVerticle::new,
     "simulated", SimulatedServiceVerticle::new,
-    "demo-load", DemoLoadVerticle::new);
+    "demo-load", DemoLoadVerticle::new,
+    "metrics", MetricsVerticle::new,
+    "activity", ActivityVerticle::new);
 
   private VerticleCatalog() {
   }

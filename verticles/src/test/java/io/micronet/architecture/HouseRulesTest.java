@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class HouseRulesTest {
 
   /** One package per verticle (and the operator tools, which are no verticle's business either). */
-  static final List<String> VERTICLE_PACKAGES = List.of("gateway", "users", "products", "orders", "tools", "monitor", "demo");
+  static final List<String> VERTICLE_PACKAGES = List.of("gateway", "users", "products", "orders", "tools", "monitor", "demo", "metrics",
+    "activity");
   private static final String ROOT = "io.micronet.";
 
   private static JavaClasses classes;

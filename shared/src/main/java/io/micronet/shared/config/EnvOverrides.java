@@ -68,7 +68,11 @@ public final class EnvOverrides {
     // the node agents and the reconciler
     new Binding("MICRONET_RECONCILE_INTERVAL_MS", "node.reconcileIntervalMs", Kind.INT),
     new Binding("MICRONET_AGENT_TIMEOUT_MS", "node.agentTimeoutMs", Kind.INT),
-    new Binding("MICRONET_LEADER_POLL_MS", "node.leaderPollMs", Kind.INT)
+    new Binding("MICRONET_LEADER_POLL_MS", "node.leaderPollMs", Kind.INT),
+    new Binding("MICRONET_METRICS_RAW_HOURS", "metrics.history.rawHours", Kind.INT),
+    new Binding("MICRONET_METRICS_ROLLUP_DAYS", "metrics.history.rollupDays", Kind.INT),
+    new Binding("MICRONET_ACTIVITY_MAX_EVENTS", "activity.maxEvents", Kind.INT),
+    new Binding("MICRONET_ACTIVITY_RETENTION_DAYS", "activity.retentionDays", Kind.INT)
   );
 
   private EnvOverrides() {

@@ -352,6 +352,11 @@ public final class MicronetConfig {
     for (String key : new String[] {"reconcileIntervalMs", "agentTimeoutMs", "leaderPollMs"}) {
       requirePositive("node." + key, section("node").getValue(key, 1000));
     }
+    JsonObject history = section("metrics").getJsonObject("history", new JsonObject());
+    requirePositive("metrics.history.rawHours / MICRONET_METRICS_RAW_HOURS", history.getValue("rawHours", 24));
+    requirePositive("metrics.history.rollupDays / MICRONET_METRICS_ROLLUP_DAYS", history.getValue("rollupDays", 7));
+    requirePositive("activity.maxEvents / MICRONET_ACTIVITY_MAX_EVENTS", section("activity").getValue("maxEvents", 100_000));
+    requirePositive("activity.retentionDays / MICRONET_ACTIVITY_RETENTION_DAYS", section("activity").getValue("retentionDays", 30));
     validateStorageAndTransport();
   }
 
