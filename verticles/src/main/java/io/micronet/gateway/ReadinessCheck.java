@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * {@code GET /health/ready}: 200 when every stateful service this node is configured to run has a local instance
- * that reaches its database, else 503 (the contract's error) naming each one that does not. Only this node is
- * asked: a load balancer in front of this gateway wants to know whether <em>this</em> node can serve.
+ * {@code GET /health/ready}: 200 when every stateful service instance running on this node reaches its database, else
+ * 503 (the contract's error) naming each one that does not. A service the node may run but the reconciler placed
+ * elsewhere is reported, not held against the node. Only this node is asked: a load balancer in front of this
+ * gateway wants to know whether <em>this</em> node can serve.
  */
 final class ReadinessCheck {
 
@@ -36,7 +37,7 @@ final class ReadinessCheck {
     Readiness.check(vertx, services, timeoutMs).onSuccess(checks -> {
       JsonObject body = new JsonObject();
       checks.forEach(body::put);
-      String down = checks.entrySet().stream().filter(check -> !Readiness.UP.equals(check.getValue()))
+      String down = checks.entrySet().stream().filter(check -> check.getValue().startsWith("DOWN"))
         .map(ReadinessCheck::describe).collect(Collectors.joining("; "));
       if (down.isEmpty()) {
         ctx.response().putHeader("Content-Type", UpstreamClient.JSON)

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code GET /health/ready} on the all-in-one with embedded storage: ready while every stateful service of the
- * node answers from its database; 503 naming the service whose local instance is gone, ready again when it is
- * back. {@code /health} says UP throughout (liveness). The PostgreSQL-stopped case is {@code ReadinessIT}.
+ * node answers from its database; a service with no instance on this node is named but does not make it unready
+ * (the cluster places instances, not the node). {@code /health} says UP throughout (liveness). The PostgreSQL-stopped case is {@code ReadinessIT}.
  */
 class ReadinessAllInOneTest {
 
@@ -29,15 +29,17 @@ class ReadinessAllInOneTest {
       HttpResponse<Buffer> ready = app.call(HttpMethod.GET, "/health/ready").send();
       assertEquals(200, ready.statusCode(), ready.bodyAsString());
       assertEquals(new JsonObject().put("status", "UP").put("checks",
-          new JsonObject().put("users", "UP").put("products", "UP").put("orders", "UP")),
+          new JsonObject().put("users", "UP").put("products", "UP").put("orders", "UP")
+            // this hand-made all-in-one deploys no metrics or activity (a node started by the launcher does)
+            .put("metrics", "not running on this node").put("activity", "not running on this node")),
         ready.bodyAsJson(JsonObject.class));
 
       app.undeployProducts();
-      HttpResponse<Buffer> notReady = app.call(HttpMethod.GET, "/health/ready").send();
-      JsonObject error = assertError(notReady, 503, "SERVICE_UNAVAILABLE");
-      assertTrue(error.getString("message").contains("products"), error.encode());
-      JsonObject checks = error.getJsonObject("details").getJsonObject("checks");
-      assertEquals("DOWN: no instance running on this node", checks.getString("products"), error.encode());
+      // with no products instance on this node (placed elsewhere, or scaled to 0) the node is still ready for the rest
+      HttpResponse<Buffer> withoutProducts = app.call(HttpMethod.GET, "/health/ready").send();
+      assertEquals(200, withoutProducts.statusCode(), withoutProducts.bodyAsString());
+      JsonObject checks = withoutProducts.bodyAsJsonObject().getJsonObject("checks");
+      assertEquals("not running on this node", checks.getString("products"), checks.encode());
       assertEquals("UP", checks.getString("users"));
       assertEquals("UP", checks.getString("orders"));
       assertEquals(200, app.call(HttpMethod.GET, "/health").send().statusCode(), "liveness is not readiness");

@@ -28,6 +28,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 public final class Readiness {
 
   public static final String UP = "UP";
+  /** A service this node may run that has no instance here now (the reconciler placed them elsewhere, or none). */
+  public static final String NOT_HERE = "not running on this node";
   private static final String PREFIX = "micronet.ready.";
   /** The gateway waits this much longer than the database check, so the service's own reason arrives first. */
   private static final long ASK_MARGIN_MS = 500;
@@ -66,14 +68,15 @@ public final class Readiness {
       });
   }
 
-  /** Asks each service's local instance; {@code service → "UP" | "DOWN: <short reason>"}, in the order given. */
+  /** Asks each service's local instance; {@code service → "UP" | NOT_HERE | "DOWN: <short reason>"}, in the order given. */
   public static Future<Map<String, String>> check(Vertx vertx, List<String> services, long timeoutMs) {
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs + ASK_MARGIN_MS);
     List<Future<String>> answers = new ArrayList<>();
     for (String service : services) {
       answers.add(vertx.eventBus().request(address(service), null, options)
         .map(reply -> UP)
-        .recover(e -> Future.succeededFuture("DOWN: " + downReason(e, timeoutMs + ASK_MARGIN_MS))));
+        .recover(e -> Future.succeededFuture(e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+          ? NOT_HERE : "DOWN: " + downReason(e, timeoutMs + ASK_MARGIN_MS))));
     }
     return Future.join(answers).map(all -> {
       Map<String, String> checks = new LinkedHashMap<>();
