@@ -97,7 +97,9 @@ final class Cells {
     if (value instanceof JsonArray list && !list.isEmpty() && list.getValue(0) instanceof JsonObject) {
       Map<String, Long> byService = list.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
         .collect(Collectors.groupingBy(o -> text(first(o, "service", "name", "id")), java.util.TreeMap::new, Collectors.counting()));
-      return byService.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+      // "products ×3, users": a count only where there is more than one, so that a node's row stays short
+      return byService.entrySet().stream().map(e -> e.getValue() == 1 ? e.getKey() : e.getKey() + " ×" + e.getValue())
+        .collect(Collectors.joining(", "));
     }
     if (value instanceof JsonObject map && !map.isEmpty()) {
       return map.stream().map(e -> e.getKey() + " " + (e.getValue() instanceof JsonArray a ? a.size() : text(e.getValue())))

@@ -11,7 +11,9 @@ import picocli.CommandLine.ParentCommand;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -123,7 +125,7 @@ final class Commands {
     public Integer call() {
       Reply first = get("/api/services?page=0&size=" + PAGE_SIZE);
       if (!first.ok() || !(first.json() instanceof JsonObject page) || !(page.getValue("total") instanceof Number total)) {
-        return print(first, json -> views().instances(json));
+        return print(first, json -> views().instances(json, Map.of()));
       }
       JsonArray items = page.getJsonArray("items", new JsonArray()).copy();
       for (int n = 1; n < MAX_PAGES && items.size() < total.longValue(); n++) {
@@ -139,7 +141,19 @@ final class Commands {
       }
       JsonObject all = new JsonObject().put("items", items).put("page", 0).put("size", items.size()).put("total", total);
       Reply merged = new Reply(first.method(), first.url(), first.status(), first.contentType(), all.encode(), first.requestId());
-      return print(merged, json -> views().instances(json));
+      return print(merged, json -> views().instances(json, nodeNames()));
+    }
+
+    /** Node id → node name, for a table people read (best effort: the ids stay where the names cannot be had). */
+    private Map<String, String> nodeNames() {
+      Reply nodes = get("/api/nodes?page=0&size=" + PAGE_SIZE);
+      Map<String, String> names = new HashMap<>();
+      if (nodes.ok() && nodes.json() instanceof JsonObject page) {
+        page.getJsonArray("items", new JsonArray()).stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
+          .filter(node -> node.getValue("id") instanceof String && node.getValue("name") instanceof String)
+          .forEach(node -> names.put(node.getString("id"), node.getString("name")));
+      }
+      return names;
     }
   }
 

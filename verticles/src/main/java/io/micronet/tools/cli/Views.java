@@ -105,24 +105,27 @@ final class Views {
   /** {@code /api/nodes}: one row per node. */
   String nodes(Object reply) {
     List<JsonObject> nodes = Shapes.items(reply, "nodes");
-    Table table = new Table("NODE", "HOST", "MAY RUN", "RUNNING", "ROLE").optional("ROLE");
+    // the long columns last: on a narrow terminal only they wrap
+    Table table = new Table("NODE", "HOST", "ROLE", "RUNNING", "MAY RUN").optional("ROLE");
     for (JsonObject node : nodes) {
       table.row(Cells.text(Cells.first(node, "name", "node", "nodeName", "id")), Cells.text(Cells.first(node, "host", "address")),
-        Cells.text(Cells.first(node, "verticles", "mayRun", "allowed", "services")),
+        Boolean.TRUE.equals(node.getValue("reconciler")) ? "reconciler" : Cells.NONE,
         Cells.counts(Cells.first(node, "instances", "running")),
-        Boolean.TRUE.equals(node.getValue("reconciler")) ? "reconciler" : Cells.NONE);
+        Cells.text(Cells.first(node, "verticles", "mayRun", "allowed", "services")));
     }
     return table.isEmpty() ? "no nodes\n" : table.render(style);
   }
 
-  /** {@code /api/services}: every instance. */
-  String instances(Object reply) {
+  /** {@code /api/services}: every instance, its node by name where {@code nodeNames} knows it. */
+  String instances(Object reply, Map<String, String> nodeNames) {
     List<JsonObject> instances = Shapes.items(reply, "instances", "services");
     boolean http = instances.stream().anyMatch(i -> "http".equals(i.getString("kind")));
     Table table = new Table("SERVICE", "INSTANCE", "NODE", "HEALTH", "BREAKER", "ADDRESS", "REASON")
       .statusColumns("HEALTH", "BREAKER").optional("REASON");
     for (JsonObject i : instances) {
-      table.row(Cells.text(i.getValue("service")), Cells.text(Cells.first(i, "id", "instanceId")), Cells.text(i.getValue("node")),
+      Object node = i.getValue("node");
+      table.row(Cells.text(i.getValue("service")), Cells.text(Cells.first(i, "id", "instanceId")),
+        Cells.text(node instanceof String id ? nodeNames.getOrDefault(id, id) : node),
         Cells.text(Cells.first(i, "health", "status")), Cells.text(i.getValue("breaker")),
         "http".equals(i.getString("kind")) ? Cells.text(i.getValue("address")) : Cells.NONE,
         Cells.text(Cells.first(i, "healthReason", "reason")));

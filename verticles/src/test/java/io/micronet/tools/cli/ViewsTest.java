@@ -74,11 +74,11 @@ class ViewsTest {
         {"id":"products-22","service":"products","node":"n2","kind":"event-bus","health":"DOWN","breaker":"OPEN"}],
        "page":0,"size":100,"total":2}""");
     assertEquals("""
-      SERVICE   INSTANCE     NODE  HEALTH  BREAKER
-      orders    orders-1     n1    UP      CLOSED
-      products  products-22  n2    DOWN    OPEN
-      """, plain.instances(page));
-    assertEquals("no instances\n", plain.instances(new JsonObject().put("items", new JsonArray())));
+      SERVICE   INSTANCE     NODE    HEALTH  BREAKER
+      orders    orders-1     node-a  UP      CLOSED
+      products  products-22  n2      DOWN    OPEN
+      """, plain.instances(page, Map.of("n1", "node-a")), "a node by its name where it is known, else by its id");
+    assertEquals("no instances\n", plain.instances(new JsonObject().put("items", new JsonArray()), Map.of()));
   }
 
   @Test
@@ -150,9 +150,9 @@ class ViewsTest {
                 {"id":"beef","name":"node-b","host":"10.0.0.6","verticles":["products"],"instances":[],"reconciler":false}],
        "page":0,"size":100,"total":2}""");
     assertEquals("""
-      NODE    HOST      MAY RUN            RUNNING                ROLE
-      node-a  10.0.0.5  gateway, products  gateway 1, products 2  reconciler
-      node-b  10.0.0.6  products           -                      -
+      NODE    HOST      ROLE        RUNNING               MAY RUN
+      node-a  10.0.0.5  reconciler  gateway, products ×2  gateway, products
+      node-b  10.0.0.6  -           -                     products
       """, plain.nodes(reply));
   }
 
