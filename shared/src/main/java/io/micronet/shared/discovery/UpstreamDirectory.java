@@ -59,6 +59,8 @@ public class UpstreamDirectory {
   private final BreakerPolicy breakerPolicy;
   private final MeterRegistry registry;
   private final String caller;
+  /** The last breaker state announced per instance (an event-loop-confined map, like the rest of this view). */
+  private final Map<String, String> lastState = new HashMap<>();
   private final Set<String> services;
   private final Map<String, Upstream> byInstance = new LinkedHashMap<>();
   private final Map<String, Gauge> gauges = new HashMap<>();
@@ -257,19 +259,12 @@ public class UpstreamDirectory {
       breakerPolicy.toOptions());
     Upstream upstream = candidate.upstream().apply(breaker);
     breaker
-      .openHandler(v -> {
-        LOG.warn("circuit opened", kv("service", upstream.service()), kv("instance", id));
-        announce(upstream, "OPEN");
-      })
+      .openHandler(v -> announce(upstream, "OPEN"))
       .halfOpenHandler(v -> {
-        LOG.info("circuit half-open", kv("service", upstream.service()), kv("instance", id));
         announce(upstream, "HALF_OPEN");
         refresh();
       })
-      .closeHandler(v -> {
-        LOG.info("circuit closed", kv("service", upstream.service()), kv("instance", id));
-        announce(upstream, "CLOSED");
-      });
+      .closeHandler(v -> announce(upstream, "CLOSED"));
     byInstance.put(id, upstream);
     if (registry != null) {
       gauges.put(id, Gauge.builder("micronet_breaker_state", upstream, UpstreamDirectory::stateGauge)
@@ -289,6 +284,7 @@ public class UpstreamDirectory {
       return;
     }
     upstream.breaker().close();
+    lastState.remove(id);
     Gauge gauge = gauges.remove(id);
     if (gauge != null) {
       registry.remove(gauge);
@@ -297,13 +293,27 @@ public class UpstreamDirectory {
     LOG.info("instance removed", kv("service", upstream.service()), kv("instance", id), kv("node", upstream.nodeId()));
   }
 
-  /** A breaker transition on the breakers feed (fire-and-forget); openings and closings on the activity feed too. */
+  /**
+   * A breaker transition: on the breakers feed (fire-and-forget) every time; in the log and on the activity feed only
+   * when the circuit opens after being closed or closes again — not for each trial call of a circuit that stays open
+   * (every reset timeout while an instance is down), which would bury what happened.
+   */
   private void announce(Upstream upstream, String state) {
     Feeds.publish(vertx, Feeds.BREAKERS, new JsonObject().put("type", "breaker").put("caller", caller)
       .put("service", upstream.service()).put("instance", upstream.instanceId()).put("node", upstream.nodeId()).put("state", state));
-    if (!"HALF_OPEN".equals(state)) {
+    String previous = lastState.put(upstream.instanceId(), state);
+    boolean opened = "OPEN".equals(state) && !"HALF_OPEN".equals(previous);
+    boolean closed = "CLOSED".equals(state);
+    if (opened) {
+      LOG.warn("circuit opened", kv("service", upstream.service()), kv("instance", upstream.instanceId()), kv("caller", caller));
+    } else if (closed) {
+      LOG.info("circuit closed", kv("service", upstream.service()), kv("instance", upstream.instanceId()), kv("caller", caller));
+    } else {
+      LOG.debug("circuit " + state.toLowerCase(), kv("service", upstream.service()), kv("instance", upstream.instanceId()));
+    }
+    if (opened || closed) {
       Feeds.activity(vertx, ActivityEvent.of(caller, ActivityEvent.Kind.BREAKER, upstream.service(), upstream.instanceId(),
-        upstream.nodeId(), caller + "'s circuit to " + upstream.instanceId() + (state.equals("OPEN") ? " opened" : " closed")));
+        upstream.nodeId(), caller + "'s circuit to " + upstream.instanceId() + (opened ? " opened" : " closed")));
     }
   }
 

@@ -76,9 +76,11 @@ public final class Database {
       throw new IllegalStateException("cannot create the data dir " + dir + ": " + e.getMessage());
     }
     // PostgreSQL mode and lower-case names keep one dialect for both engines; WRITE_DELAY=0 writes every
-    // commit to the file before the commit returns, so an acknowledged write survives kill -9.
+    // commit to the file before the commit returns, so an acknowledged write survives kill -9. DB_CLOSE_ON_EXIT=FALSE:
+    // the node closes its pools itself after draining; H2's own shutdown hook would close the database under the
+    // requests (and the activity events) still being finished.
     String jdbcUrl = "jdbc:h2:file:" + dir.resolve("micronet")
-      + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+      + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
     // connections that return to auto-commit after a transaction: see AutoCommitDataSource (client bug in 5.0.x)
     return JDBCPool.pool(vertx, new AutoCommitDataSource(jdbcUrl, "micronet", ""), poolOptions);
   }
