@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -65,6 +66,7 @@ public class MonitorVerticle extends ServiceVerticle {
   private Leadership leadership;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long tickTimer = -1;
+  private Set<String> lastInstanceIds = Set.of();
   private long quickTimer = -1;
   private boolean checking;
   private long nextSnapshotMs;
@@ -185,7 +187,12 @@ public class MonitorVerticle extends ServiceVerticle {
       return;
     }
     long now = System.currentTimeMillis();
-    HealthView view = service.evaluate(targets(instances()), now);
+    List<MonitorService.Target> targets = targets(instances());
+    HealthView view = service.evaluate(targets, now);
+    // an instance started or stopped: /status and the graph show it at once, not at the next round
+    Set<String> instanceIds = targets.stream().map(MonitorService.Target::id).collect(Collectors.toSet());
+    boolean instancesChanged = !instanceIds.equals(lastInstanceIds);
+    lastInstanceIds = instanceIds;
     List<JsonObject> changes = service.changes(view);
     for (JsonObject change : changes) {
       Feeds.publish(vertx, Feeds.HEALTH, change);
@@ -196,7 +203,7 @@ public class MonitorVerticle extends ServiceVerticle {
       LOG.info("health changed", kv("service", change.getString("service")), kv("status", change.getString("status")),
         kv("previous", change.getString("previous")));
     }
-    if (!changes.isEmpty() || now >= nextSnapshotMs) {
+    if (!changes.isEmpty() || instancesChanged || now >= nextSnapshotMs) {
       int every = service.snapshotEverySeconds();
       JsonObject snapshot = view.toSnapshot(every, nodeId, micronetConfig.nodeName(), instanceId());
       Feeds.publish(vertx, Feeds.HEALTH, snapshot);
