@@ -339,7 +339,8 @@ public class NodeAgent extends ServiceVerticle {
   private Future<ServiceResponse> recoverFailure(ServiceRequest request) {
     String service = failureTarget(request);
     return instancesOf(service).map(instances -> {
-      publishFailureControl(service, FailureControl.RECOVER, new JsonObject(), request);
+      String actor = request.caller().username() != null ? request.caller().username() : request.callerId();
+      publishFailureControl(service, FailureControl.RECOVER, new JsonObject().put("actor", actor), request);
       return ServiceResponse.ok(new JsonObject().put("service", service).put("instances", new JsonArray(instances))
         .put("text", "recovery sent to " + instances.size() + " instance(s) of " + service));
     });

@@ -209,14 +209,14 @@ public abstract class ServiceVerticle extends VerticleBase {
     if (!failure.targets(instanceId)) {
       return Future.succeededFuture(ServiceResponse.ok(new JsonObject().put("applied", false)));
     }
-    endFailure(false);
+    endFailure(false, null);
     failures.set(failure);
     if (failure.mode() == Failure.Mode.CRASH && !crashed) {
       // as if the JVM hung: the record stays, nothing answers
       crashed = true;
       consumer.unregister();
     }
-    failureEndTimer = vertx.setTimer(Math.max(1, failure.untilMillis() - System.currentTimeMillis()), id -> endFailure(true));
+    failureEndTimer = vertx.setTimer(Math.max(1, failure.untilMillis() - System.currentTimeMillis()), id -> endFailure(true, "system"));
     Feeds.activity(vertx, ActivityEvent.of(failure.actor(), ActivityEvent.Kind.FAILURE, serviceName(), instanceId, nodeId,
       "failure injected on " + instanceId + ": " + failure.describe()));
     return Future.succeededFuture(ServiceResponse.ok(new JsonObject().put("applied", true)));
@@ -225,11 +225,12 @@ public abstract class ServiceVerticle extends VerticleBase {
   /** {@code recover}: ends this instance's failure now. */
   private Future<ServiceResponse> recover(ServiceRequest request) {
     boolean had = failures.active() != null || crashed;
-    endFailure(had);
+    Object actor = request.bodyObject().getValue("actor");
+    endFailure(had, actor instanceof String name && !name.isBlank() ? name : "system");
     return Future.succeededFuture(ServiceResponse.ok(new JsonObject().put("recovered", had)));
   }
 
-  private void endFailure(boolean announce) {
+  private void endFailure(boolean announce, String actor) {
     vertx.cancelTimer(failureEndTimer);
     failures.clear();
     if (crashed) {
@@ -237,8 +238,9 @@ public abstract class ServiceVerticle extends VerticleBase {
       consumer = vertx.eventBus().consumer(address, dispatcher);
     }
     if (announce) {
-      Feeds.activity(vertx, ActivityEvent.of("system", ActivityEvent.Kind.FAILURE, serviceName(), instanceId, nodeId,
-        "failure on " + instanceId + " ended; it answers normally again"));
+      Feeds.activity(vertx, ActivityEvent.of(actor, ActivityEvent.Kind.FAILURE, serviceName(), instanceId, nodeId,
+        "failure on " + instanceId + " ended" + ("system".equals(actor) ? "" : " (recovered by " + actor + ")")
+          + "; it answers normally again"));
     }
   }
 
