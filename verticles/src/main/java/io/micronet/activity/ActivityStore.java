@@ -78,7 +78,8 @@ final class ActivityStore {
       return Future.succeededFuture(0);
     }
     flushing = true;
-    return next(0).eventually(() -> {
+    // whatever goes wrong (even a throw while a batch is built), the next flush runs: the store never stays stuck
+    return Future.succeededFuture().compose(v -> next(0)).eventually(() -> {
       flushing = false;
       return Future.succeededFuture();
     });

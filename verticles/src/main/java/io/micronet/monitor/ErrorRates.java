@@ -10,9 +10,14 @@ import java.util.Map;
 /**
  * Each service's recent share of failed requests, from the samples its instances publish (the internal samples feed,
  * {@code source: service}): the samples of the last {@code windowMs} summed per service, and a rate only where at least
- * {@code minRequests} requests were seen (a single failure of two requests says little).
+ * {@code minRequests} requests were seen (a single failure of two requests says little). Bounded on every monitor, a
+ * standby too (it hears every sample and never asks for the rates): the window per instance, {@link #MAX_INSTANCES}.
  */
 final class ErrorRates {
+
+  /** The most instances kept (as many as a metrics board keeps sources). */
+  static final int MAX_INSTANCES = 5_000;
+  private static final int MAX_NAME = 120;
 
   private final long windowMs;
   private final long minRequests;
@@ -31,20 +36,46 @@ final class ErrorRates {
     if (sample == null || !"sample".equals(sample.getValue("type")) || !"service".equals(sample.getValue("source"))
       || !(sample.getValue("service") instanceof String service) || !(sample.getValue("instance") instanceof String instance)
       || !(sample.getValue("count") instanceof Number count) || !(sample.getValue("errors") instanceof Number errors)
-      || count.longValue() < 0 || errors.longValue() < 0 || errors.longValue() > count.longValue()) {
+      || count.longValue() < 0 || errors.longValue() < 0 || errors.longValue() > count.longValue()
+      || service.length() > MAX_NAME || instance.length() > MAX_NAME) {
       return false;
     }
-    byInstance.computeIfAbsent(instance, i -> new ArrayDeque<>()).addLast(new Sample(service, nowMs, count.longValue(), errors.longValue()));
+    Deque<Sample> samples = byInstance.get(instance);
+    if (samples == null) {
+      if (byInstance.size() >= MAX_INSTANCES) {
+        forgetBefore(nowMs);
+      }
+      if (byInstance.size() >= MAX_INSTANCES) {
+        return false;
+      }
+      samples = new ArrayDeque<>();
+      byInstance.put(instance, samples);
+    }
+    // kept to the window here too: a standby hears every sample but never asks for the rates
+    expire(samples, nowMs);
+    samples.addLast(new Sample(service, nowMs, count.longValue(), errors.longValue()));
     return true;
+  }
+
+  private void expire(Deque<Sample> samples, long nowMs) {
+    while (!samples.isEmpty() && nowMs - samples.peekFirst().atMs() > windowMs) {
+      samples.removeFirst();
+    }
+  }
+
+  /** Drops every sample older than the window, and the instances left with none. */
+  private void forgetBefore(long nowMs) {
+    byInstance.values().removeIf(samples -> {
+      expire(samples, nowMs);
+      return samples.isEmpty();
+    });
   }
 
   /** Service → share of failed requests (0–1) over the window, where enough requests were seen. */
   Map<String, Double> rates(long nowMs) {
     Map<String, long[]> sums = new HashMap<>();
     byInstance.values().removeIf(samples -> {
-      while (!samples.isEmpty() && nowMs - samples.peekFirst().atMs() > windowMs) {
-        samples.removeFirst();
-      }
+      expire(samples, nowMs);
       samples.forEach(s -> {
         long[] sum = sums.computeIfAbsent(s.service(), k -> new long[2]);
         sum[0] += s.count();
@@ -59,5 +90,10 @@ final class ErrorRates {
       }
     });
     return rates;
+  }
+
+  /** Samples held now (the tests' measure of what a standby keeps). */
+  int kept() {
+    return byInstance.values().stream().mapToInt(Deque::size).sum();
   }
 }

@@ -17,9 +17,15 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.UUID;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * One health check of one instance: the {@code health} action with the monitor's service token and the service's
@@ -28,6 +34,8 @@ import java.util.UUID;
  * failed instance is checked again every round, and its recovery seen at once.
  */
 final class Prober {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
 
   private final Vertx vertx;
   private final WebClient web;
@@ -41,7 +49,7 @@ final class Prober {
 
   Future<InstanceCheck> check(Upstream instance, long timeoutMs) {
     Future<InstanceCheck> check = instance.kind() == Upstream.Kind.HTTP ? http(instance, timeoutMs) : eventBus(instance, timeoutMs);
-    return check.otherwise(e -> InstanceCheck.noAnswer("check failed: " + e.getMessage()));
+    return check.otherwise(e -> InstanceCheck.noAnswer("check failed (" + logged(instance, e) + ")"));
   }
 
   private Future<InstanceCheck> eventBus(Upstream instance, long timeoutMs) {
@@ -82,6 +90,18 @@ final class Prober {
     return web.get(instance.port(), instance.host(), path).timeout(timeoutMs).send()
       .map(response -> response.statusCode() < 500 ? InstanceCheck.up() : InstanceCheck.failing("HTTP " + response.statusCode()))
       .otherwise(e -> String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")
-        ? InstanceCheck.noAnswer("no answer within " + timeoutMs + " ms") : InstanceCheck.noAnswer("unreachable: " + e.getMessage()));
+        ? InstanceCheck.noAnswer("no answer within " + timeoutMs + " ms")
+        : InstanceCheck.noAnswer("unreachable: " + (e instanceof ConnectException ? "connection refused"
+          : e instanceof UnknownHostException ? "unknown host" : "connection failed") + " (" + logged(instance, e) + ")"));
+  }
+
+  /**
+   * The reason goes to /status and the feeds, which anyone may read: the driver's own words (naming hosts and ports of
+   * the cluster's network) go to this node's log only.
+   */
+  private static String logged(Upstream instance, Throwable e) {
+    LOG.warn("health check failed", kv("service", instance.service()), kv("instance", instance.instanceId()),
+      kv("reason", String.valueOf(e.getMessage())));
+    return "see the leading monitor's log";
   }
 }

@@ -16,11 +16,16 @@ record LifecycleCommand(Kind kind, String service, String nodeId, int instances,
       .put("actor", actor);
   }
 
-  /** Reads {@link #toJson()} (from another agent, whose service token the reconciler verified); null when it is not one. */
+  /**
+   * Reads {@link #toJson()} (from another agent, whose service token the reconciler verified); null when it is not one.
+   * The bounds an agent checks hold here too: any service token reaches the reconciler, and a count it takes is placed.
+   */
   static LifecycleCommand fromJson(JsonObject json) {
     try {
-      return new LifecycleCommand(Kind.valueOf(json.getString("kind")), json.getString("service"), json.getString("nodeId"),
-        json.getInteger("instances", 0), json.getString("actor"));
+      LifecycleCommand command = new LifecycleCommand(Kind.valueOf(json.getString("kind")), json.getString("service"),
+        json.getString("nodeId"), json.getInteger("instances", 0), json.getString("actor"));
+      boolean bounded = command.instances() >= 0 && command.instances() <= LifecycleRequests.MAX_INSTANCES;
+      return command.service() != null && bounded ? command : null;
     } catch (RuntimeException e) {
       return null;
     }

@@ -141,6 +141,28 @@ class ActivityRepositoryTest {
 
   @ParameterizedTest
   @EnumSource(Engine.class)
+  void anEventWithATimeNoDatabaseCanHoldIsJunkAndTheStoreGoesOnWriting(Engine engine) {
+    ActivityRepository repository = new ActivityRepository(databases.pool(engine));
+    ActivityStore store = new ActivityStore(repository, new MutableClock(START), () -> true, 100_000, Duration.ofDays(30));
+    String service = PREFIX + "time-" + engine;
+    // ISO-8601 instants a parser takes but epoch milliseconds cannot hold (a junk event on the feed)
+    for (String time : List.of("+300000000-01-01T00:00:00Z", "-300000000-01-01T00:00:00Z")) {
+      store.onEvent(event("time-" + engine + time, START, ActivityEvent.Kind.SCALE, service, "junk").toJson().put("time", time));
+      try {
+        await(store.flush());
+      } catch (RuntimeException e) {
+        System.out.printf("%s: flush of an event at %s failed: %s%n", engine, time, e);
+      }
+    }
+    ActivityEvent good = event("time-" + engine + "-good", START, ActivityEvent.Kind.SCALE, service, "good");
+    assertTrue(store.onEvent(good.toJson()));
+    await(store.flush());
+    assertEquals(List.of(good.id()), list(store, new JsonObject().put("service", service)).getJsonArray("items").stream()
+      .map(item -> ((JsonObject) item).getString("id")).toList(), "the store still writes; the junk was never kept");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
   void pruningKeepsTheRetentionAndTheNewestMaxEvents(Engine engine) {
     // this engine's table holds only this case's events while it runs its pruning (the other cases' rows are older)
     ActivityRepository repository = new ActivityRepository(databases.pool(engine));

@@ -103,4 +103,16 @@ class LifecycleRequestsTest {
     assertNull(NodeState.fromJson(new JsonObject().put("id", 1)));
     assertNull(NodeState.fromJson(new JsonObject().put("id", "x").put("name", "y").put("instances", new JsonArray().add("junk"))));
   }
+
+  /** The reconciler takes a command only as the agents write it: a count beyond the bound, or no service, is no command. */
+  @Test
+  void theReconcilerReadsOnlyBoundedCommands() {
+    LifecycleCommand scale = new LifecycleCommand(LifecycleCommand.Kind.SCALE, "products", null, 3, "mona");
+    assertEquals(scale, LifecycleCommand.fromJson(scale.toJson()));
+    assertNull(LifecycleCommand.fromJson(scale.toJson().put("instances", 1_000_000)), "far beyond the most instances");
+    assertNull(LifecycleCommand.fromJson(scale.toJson().put("instances", LifecycleRequests.MAX_INSTANCES + 1)));
+    assertNull(LifecycleCommand.fromJson(scale.toJson().put("instances", -5)), "negative");
+    assertNull(LifecycleCommand.fromJson(scale.toJson().putNull("service")), "no service");
+    assertNull(LifecycleCommand.fromJson(scale.toJson().put("kind", "DEPLOY")));
+  }
 }

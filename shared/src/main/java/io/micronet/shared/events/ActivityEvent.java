@@ -18,6 +18,8 @@ public record ActivityEvent(String id, Instant time, String actor, Kind kind, St
   /** Texts longer than this are cut: the feed is for people, not for payloads. */
   public static final int MAX_TEXT = 500;
   static final int MAX_NAME = 120;
+  private static final Instant EARLIEST = Instant.EPOCH;
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   public enum Kind {
     /** an instance started or stopped, a node joined or left */
@@ -76,7 +78,12 @@ public record ActivityEvent(String id, Instant time, String actor, Kind kind, St
       return null;
     }
     try {
-      return new ActivityEvent(id, Instant.parse(time), string(json, "actor"), parseKind(label), string(json, "service"),
+      Instant at = Instant.parse(time);
+      if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+        // a parser takes years of nine digits; a store (epoch milliseconds) cannot hold them
+        return null;
+      }
+      return new ActivityEvent(id, at, string(json, "actor"), parseKind(label), string(json, "service"),
         string(json, "instance"), string(json, "node"), string(json, "text"));
     } catch (DateTimeParseException e) {
       return null;
