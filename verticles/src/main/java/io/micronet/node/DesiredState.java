@@ -50,11 +50,17 @@ final class DesiredState {
   Future<Map<String, Integer>> all() {
     return map().compose(AsyncMap::entries).map(entries -> {
       Map<String, Integer> desired = new HashMap<>();
-      entries.forEach((service, count) -> definitions.find(service)
-        .filter(d -> d.scope() == ServiceDefinition.Scope.CLUSTER && count != null)
-        .ifPresent(d -> desired.put(service, count)));
+      // the map is writable by any member: a value that is no count the API could have set is ignored, not placed
+      Map<?, ?> raw = entries;
+      raw.forEach((service, count) -> definitions.find(service instanceof String name ? name : null)
+        .filter(d -> d.scope() == ServiceDefinition.Scope.CLUSTER && validCount(count))
+        .ifPresent(d -> desired.put(d.name(), (Integer) count)));
       return desired;
     });
+  }
+
+  private static boolean validCount(Object count) {
+    return count instanceof Integer n && n >= 0 && n <= ServiceDefinitions.MAX_INSTANCES;
   }
 
   Future<Void> set(String service, int count) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class ServiceDefinitions {
 
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
-  static final int MAX_INSTANCES = 64;
+  /** The most instances of one service the platform runs (a definition, a scale request, the desired-state map). */
+  public static final int MAX_INSTANCES = 64;
 
   private final Map<String, ServiceDefinition> byName;
 
