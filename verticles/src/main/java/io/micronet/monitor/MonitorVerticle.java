@@ -95,7 +95,7 @@ public class MonitorVerticle extends ServiceVerticle {
     breakers = new BreakerBoard(Math.max(15_000, 3 * policy.resetTimeoutMs()));
     errorRates = new ErrorRates(ERROR_WINDOW_MS, MIN_REQUESTS_FOR_A_RATE);
     service = new MonitorService(micronetConfig.definitions(), httpServices, new HealthRule(errorPercent / 100.0), breakers, errorRates);
-    directory = new UpstreamDirectory(vertx, discovery(), policy, null, instanceId(), service.watched())
+    directory = new UpstreamDirectory(vertx, discovery(), policy, null, instanceId(), service.watched()).quiet()
       .httpEndpoints(httpEndpoints).maxInstancesPerService(micronetConfig.maxInstancesPerService());
     web = WebClient.create(vertx);
     prober = new Prober(vertx, web, new ServiceIdentity(verifier().tokens(), instanceId()));

@@ -51,7 +51,7 @@ final class Agents {
     this.describeTimeoutMs = config.section("node").getLong("agentTimeoutMs", 1000L);
     this.commandTimeoutMs = config.shutdownGraceMillis() + 60_000;
     this.refreshMs = config.section("discovery").getLong("refreshSeconds", 5L) * 1000;
-    this.directory = new UpstreamDirectory(vertx, discovery, policy, BackendRegistries.getDefaultNow(), caller, Set.of(SERVICE))
+    this.directory = new UpstreamDirectory(vertx, discovery, policy, BackendRegistries.getDefaultNow(), caller, Set.of(SERVICE)).quiet()
       .maxInstancesPerService(config.maxInstancesPerService());
   }
 

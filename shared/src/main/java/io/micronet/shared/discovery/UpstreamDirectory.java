@@ -59,6 +59,7 @@ public class UpstreamDirectory {
   private final BreakerPolicy breakerPolicy;
   private final MeterRegistry registry;
   private final String caller;
+  private boolean quiet;
   /** The last breaker state announced per instance (an event-loop-confined map, like the rest of this view). */
   private final Map<String, String> lastState = new HashMap<>();
   private final Set<String> services;
@@ -97,6 +98,15 @@ public class UpstreamDirectory {
   }
 
   /** At most this many instances per service in the view; call before start. */
+  /**
+   * Instances coming and going are logged at DEBUG rather than INFO: for the views of the services' own callers (an
+   * orders instance, the monitor, the reconciler), which would otherwise repeat the gateway's lines once each.
+   */
+  public UpstreamDirectory quiet() {
+    this.quiet = true;
+    return this;
+  }
+
   public UpstreamDirectory maxInstancesPerService(int max) {
     this.maxInstancesPerService = max;
     return this;
@@ -275,7 +285,11 @@ public class UpstreamDirectory {
         .register(registry));
     }
     rebuildServices();
-    LOG.info("instance added", kv("service", upstream.service()), kv("instance", id), kv("node", upstream.nodeId()));
+    if (quiet) {
+      LOG.debug("instance added", kv("service", upstream.service()), kv("instance", id), kv("caller", caller));
+    } else {
+      LOG.info("instance added", kv("service", upstream.service()), kv("instance", id), kv("node", upstream.nodeId()));
+    }
   }
 
   private void remove(String id) {
@@ -290,7 +304,11 @@ public class UpstreamDirectory {
       registry.remove(gauge);
     }
     rebuildServices();
-    LOG.info("instance removed", kv("service", upstream.service()), kv("instance", id), kv("node", upstream.nodeId()));
+    if (quiet) {
+      LOG.debug("instance removed", kv("service", upstream.service()), kv("instance", id), kv("caller", caller));
+    } else {
+      LOG.info("instance removed", kv("service", upstream.service()), kv("instance", id), kv("node", upstream.nodeId()));
+    }
   }
 
   /**

@@ -53,7 +53,7 @@ public class ServiceClient {
     this.vertx = vertx;
     this.identity = identity;
     BreakerPolicy policy = BreakerPolicy.from(config.section("breaker"));
-    this.directory = new UpstreamDirectory(vertx, discovery, policy, registry, caller, services)
+    this.directory = new UpstreamDirectory(vertx, discovery, policy, registry, caller, services).quiet()
       .maxInstancesPerService(config.maxInstancesPerService());
     this.failover = new Failover(directory);
     this.timeoutMs = policy.callTimeoutMs();
