@@ -19,6 +19,9 @@ final class BreakerBoard {
   private static final int MAX_NAME = 120;
 
   private final long staleOpenMs;
+  static final int MAX_INSTANCES = 5_000;
+  static final int MAX_CALLERS = 1_000;
+
   private final Map<String, Map<String, Entry>> byInstance = new HashMap<>();
 
   private record Entry(String state, long atMs) {
@@ -43,8 +46,12 @@ final class BreakerBoard {
           byInstance.remove(instance);
         }
       }
-    } else {
-      byInstance.computeIfAbsent(instance, i -> new HashMap<>()).put(caller, new Entry(state, nowMs));
+    } else if (byInstance.containsKey(instance) || byInstance.size() < MAX_INSTANCES) {
+      // bounded: a standby trims departed instances only once it leads (retain), so a flood must not grow it
+      Map<String, Entry> callers = byInstance.computeIfAbsent(instance, i -> new HashMap<>());
+      if (callers.containsKey(caller) || callers.size() < MAX_CALLERS) {
+        callers.put(caller, new Entry(state, nowMs));
+      }
     }
     return true;
   }
