@@ -5,6 +5,7 @@ import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.config.TlsFiles;
 import io.micronet.shared.discovery.HttpEndpointSpec;
 import io.micronet.shared.discovery.MembershipWatch;
+import io.micronet.shared.discovery.MergeWatch;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
@@ -48,6 +49,7 @@ public class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer managementServer;
   private MembershipWatch membership;
+  private MergeWatch merges;
   private TokenVerifier verifier;
   private MonitorView monitorView;
   private GatewayFigures figures;
@@ -88,6 +90,8 @@ public class GatewayVerticle extends VerticleBase {
 
     // Hazelcast tells us at once when a member dies; its discovery records follow when the reaper runs
     membership = MembershipWatch.onNodeLeft(vertx, directory::nodeLeft);
+    // this node's half of a partition merged back: the other half's instances are members again, look now
+    merges = MergeWatch.onMerged(vertx, v -> directory.refresh());
     monitorView = new MonitorView(vertx);
     StatusReport status = new StatusReport(directory, config.definitions(), routed, monitorView);
     return Future.all(directory.start(refreshMs), TokenVerifier.start(vertx, config), vertx.executeBlocking(ApiDocs::load), monitorView.start())
@@ -139,6 +143,9 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (membership != null) {
       membership.cancel();
+    }
+    if (merges != null) {
+      merges.cancel();
     }
     vertx.cancelTimer(figuresTimer);
     Future<Void> management = managementServer == null ? Future.succeededFuture() : managementServer.close();

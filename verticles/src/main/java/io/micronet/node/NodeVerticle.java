@@ -4,6 +4,7 @@ import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.discovery.HttpEndpointSpec;
 import io.micronet.shared.discovery.MembershipWatch;
+import io.micronet.shared.discovery.MergeWatch;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.discovery.RecordPublisher;
 import io.micronet.shared.discovery.RecordReaper;
@@ -44,6 +45,7 @@ public class NodeVerticle extends VerticleBase {
   private ServiceDiscovery discovery;
   private RecordReaper reaper;
   private MembershipWatch membership;
+  private MergeWatch merges;
   private long reapTimer = -1;
   private MessageConsumer<Object> drainConsumer;
   private String agentDeployment;
@@ -80,6 +82,9 @@ public class NodeVerticle extends VerticleBase {
     vertx.cancelTimer(reapTimer);
     if (membership != null) {
       membership.cancel();
+    }
+    if (merges != null) {
+      merges.cancel();
     }
     if (discovery != null) {
       discovery.close();
@@ -126,6 +131,9 @@ public class NodeVerticle extends VerticleBase {
       // Vert.x's own view of the members may be updated after ours: look again in a moment
       vertx.setTimer(500, id -> reap());
     });
+    // the records of this node are written again by their publishers; this says that a partition has healed
+    merges = MergeWatch.onMerged(vertx, v -> LOG.warn("cluster merged after a network partition",
+      kv("members", NodeIdentity.clusterManager(vertx).getNodes().size())));
   }
 
   private void reap() {

@@ -118,8 +118,16 @@ final class Nodes implements AutoCloseable {
    * Its output goes to {@code <workDir>/<name>.log}.
    */
   Node start(String name, Path workingDir, Map<String, String> env, List<String> args) {
+    return start(name, workingDir, env, List.of(), args);
+  }
+
+  /**
+   * As {@link #start(String, Path, Map, List)}, the command after {@code launcher}: a program that execs it, such as
+   * {@code ip netns exec <host>} ({@link NetBed#inHost}), so that the process is still the JVM itself.
+   */
+  Node start(String name, Path workingDir, Map<String, String> env, List<String> launcher, List<String> args) {
     Path log = workDir.resolve(name + ".log");
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
     command.add("-jar");

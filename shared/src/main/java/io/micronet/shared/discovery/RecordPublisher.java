@@ -12,7 +12,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * Publishes one instance record, writes it again periodically (a node that crashed while holding the
- * only copy of a map partition can take other nodes' records with it), and removes it on stop.
+ * only copy of a map partition can take other nodes' records with it) and at once when this node's half of a
+ * network partition merges back into the cluster (the other half reaped the record while split, see
+ * {@link MergeWatch}), and removes it on stop.
  */
 public class RecordPublisher {
 
@@ -23,6 +25,7 @@ public class RecordPublisher {
   private final long republishMillis;
   private Record published;
   private long timerId = -1;
+  private MergeWatch merges;
 
   public RecordPublisher(Vertx vertx, ServiceDiscovery discovery, long republishMillis) {
     this.vertx = vertx;
@@ -34,6 +37,13 @@ public class RecordPublisher {
     return discovery.publish(record).onSuccess(r -> {
       published = r;
       timerId = vertx.setPeriodic(republishMillis, id -> republish());
+      merges = MergeWatch.onMerged(vertx, v -> {
+        if (published != null) {
+          LOG.info("record written again after a cluster merge", kv("service", published.getName()),
+            kv("instanceId", InstanceRecords.instanceId(published)));
+          republish();
+        }
+      });
       LOG.info("record published", kv("service", r.getName()), kv("instanceId", InstanceRecords.instanceId(r)),
         kv("nodeId", InstanceRecords.nodeId(r)));
     });
@@ -64,6 +74,10 @@ public class RecordPublisher {
   /** Removes the record; completes (never fails) so that a stopping verticle always finishes stopping. */
   public Future<Void> unpublish() {
     vertx.cancelTimer(timerId);
+    if (merges != null) {
+      merges.cancel();
+      merges = null;
+    }
     Record record = published;
     published = null;
     if (record == null) {
