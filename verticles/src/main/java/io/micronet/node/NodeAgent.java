@@ -189,6 +189,7 @@ public class NodeAgent extends ServiceVerticle {
         leaderConsumer.unregister();
         leaderConsumer = null;
       }
+      republishRecord();
     }
   }
 

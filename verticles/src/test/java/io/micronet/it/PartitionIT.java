@@ -203,6 +203,9 @@ class PartitionIT {
     measure(label + " cut: restore -> every request 200 again", Duration.ofNanos(firstOfRun[0] - restored));
     measure(label + " cut: restore -> GET /api/nodes lists both hosts",
       awaitUntil("GET /api/nodes lists h1 and h2 after the heal", HEAL_LIMIT, restored, () -> nodeNames().equals(Set.of("h1", "h2"))));
+    // both halves elected a reconciler while split: after the merge one of them leads, not both
+    measure(label + " cut: restore -> one reconciler again", awaitUntil("exactly one node leads the reconciler after the heal",
+      HEAL_LIMIT, restored, () -> reconcilers().size() == 1));
     // nothing doubled, nothing lost: the one products instance there was, on host 2
     assertOneProductsInstanceOnHost2();
     assertTrue(host2.logLines().anyMatch(line -> line.contains("cluster merged after a network partition"))
@@ -257,6 +260,16 @@ class PartitionIT {
     }
     return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
       .map(node -> node.getString("name")).collect(Collectors.toSet());
+  }
+
+  /** The names of the nodes whose agent says it leads the reconciler (GET /api/nodes). */
+  private List<String> reconcilers() {
+    HttpResponse<Buffer> response = get("/api/nodes");
+    if (response.statusCode() != 200) {
+      return List.of("?", "?");
+    }
+    return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+      .filter(node -> node.getBoolean("reconciler", false)).map(node -> node.getString("name")).toList();
   }
 
   private List<JsonObject> productsInstances() {

@@ -1,5 +1,6 @@
 package io.micronet.shared.cluster;
 
+import io.micronet.shared.discovery.MergeWatch;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -32,6 +33,7 @@ public final class Leadership {
   private long timer = -1;
   private boolean trying;
   private boolean stopped;
+  private MergeWatch merges;
 
   private Leadership(Vertx vertx, String role, long pollMillis, Handler<Boolean> onChange) {
     this.vertx = vertx;
@@ -48,6 +50,7 @@ public final class Leadership {
     Leadership leadership = new Leadership(vertx, role, pollMillis, onChange);
     leadership.tryNow();
     leadership.timer = vertx.setPeriodic(pollMillis, id -> leadership.tryNow());
+    leadership.merges = MergeWatch.onMerged(vertx, v -> leadership.abdicateAfterMerge());
     return leadership;
   }
 
@@ -95,10 +98,29 @@ public final class Leadership {
     return firstTry.future();
   }
 
+  /**
+   * This node's half merged back into the cluster after a partition: both halves elected a leader while split, and
+   * the lock this candidate took lives on only in the map its half threw away. It stops leading without releasing
+   * (a release would unlock the other half's leader, whose lock is the one the merged cluster holds) and stands
+   * again: it leads again only if nobody in the merged cluster does.
+   */
+  void abdicateAfterMerge() {
+    if (lock == null || stopped) {
+      return;
+    }
+    lock = null;
+    LOG.warn("stepped down after the cluster merged: the other half's leader leads", kv("role", role));
+    onChange.handle(false);
+    tryNow();
+  }
+
   /** Steps down (releasing the lock, so another candidate takes over at its next try) and stops trying. */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    if (merges != null) {
+      merges.cancel();
+    }
     if (lock != null) {
       Lock held = lock;
       lock = null; // before the release: a waiting candidate may be handed the lock at once
