@@ -6,8 +6,11 @@ import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +41,23 @@ class LeadershipTest {
         return;
       }
       first.stop();
+    }));
+  }
+
+  @Test
+  void afterAMergeTheLeaderStepsDownWithoutUnlockingTheOtherHalfsLock(Vertx vertx, VertxTestContext context) {
+    List<Boolean> changes = new CopyOnWriteArrayList<>();
+    Leadership leader = Leadership.stand(vertx, "merge-role", 50, changes::add);
+    vertx.setTimer(300, id -> context.verify(() -> {
+      assertTrue(leader.isLeader());
+      leader.abdicateAfterMerge();
+      assertFalse(leader.isLeader());
+      assertEquals(List.of(true, false), changes);
+      // the lock was not released: in the merged cluster it is the other half's leader's, and a candidate finds it taken
+      vertx.sharedData().getLockWithTimeout(Leadership.lockName("merge-role"), 100).onComplete(ar -> context.verify(() -> {
+        assertTrue(ar.failed(), "the lock is still held");
+        context.completeNow();
+      }));
     }));
   }
 }
