@@ -24,15 +24,18 @@ final class Graph {
   }
 
   /**
-   * @param nodeRecords the metadata of the node agents' discovery records ({@code nodeId}, and where given {@code name},
-   *                    {@code host})
+   * @param nodeRecords the metadata of the node agents' discovery records ({@code nodeId}, and {@code node}: the agent's
+   *                    description of its node, with {@code name} and {@code host})
    */
   static JsonObject build(HealthView view, List<JsonObject> nodeRecords, String time, String leader) {
     Map<String, JsonObject> nodes = new LinkedHashMap<>();
     for (JsonObject record : nodeRecords) {
       if (record.getValue("nodeId") instanceof String id) {
-        nodes.put(id, new JsonObject().put("id", id).put("name", text(record, "name", text(record, "nodeName", null)))
-          .put("host", text(record, "host", null)).put("status", Status.UP.name()).put("instances", 0));
+        // a node agent describes its node in metadata "node" ({id, name, host, …})
+        JsonObject described = record.getValue("node") instanceof JsonObject node ? node : record;
+        nodes.put(id, new JsonObject().put("id", id)
+          .put("name", text(described, "name", text(record, "name", text(record, "nodeName", null))))
+          .put("host", text(described, "host", text(record, "host", null))).put("status", Status.UP.name()).put("instances", 0));
       }
     }
     JsonArray services = new JsonArray();

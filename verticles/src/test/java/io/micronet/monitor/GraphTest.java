@@ -27,7 +27,10 @@ class GraphTest {
       "orders", List.of(new InstanceInput("o-1", "n2", InstanceCheck.up(), null)),
       "node", List.of(new InstanceInput("node-n1", "n1", InstanceCheck.up(), null)));
     HealthView view = new HealthRule().evaluate(graph, instances, Map.of());
-    JsonObject json = Graph.build(view, List.of(new JsonObject().put("nodeId", "n1").put("name", "alpha").put("host", "10.0.0.5")),
+    // the metadata of a node agent's record, as NodeAgent writes it: the node described under "node"
+    JsonObject agentRecord = new JsonObject().put("nodeId", "n1").put("instanceId", "node-1")
+      .put("node", new JsonObject().put("id", "n1").put("name", "alpha").put("host", "10.0.0.5").put("reconciler", true));
+    JsonObject json = Graph.build(view, List.of(agentRecord),
       "2026-01-01T00:00:00Z", "n1");
 
     assertEquals(new JsonArray()
