@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Separate hosts for the multi-JVM tests: {@code scripts/netbed} (network namespaces {@code mnh1…mnhN} on a bridge,
- * host K at {@code 10.77.0.(10+K)}, this JVM at {@code 10.77.0.1}). {@link #up} makes the bed, or skips the test (a
+ * host K at {@code 10.77.0.(10+K)}, this JVM at {@code 10.77.0.1}; {@code NETBED_PREFIX} / {@code NETBED_SUBNET} as for the
+ * script). {@link #up} makes the bed, or skips the test (a
  * JUnit assumption, with the script's reason) where it cannot be made: not root, no {@code ip netns}. {@link #close}
  * removes it, processes inside included; so does a shutdown hook should the test JVM be stopped first, and the next
  * {@code up} removes whatever a killed run left behind.
@@ -24,7 +25,9 @@ final class NetBed implements AutoCloseable {
 
   /** The script's "cannot be made here" status (automake's skip). */
   private static final int SKIP = 77;
-  private static final String SUBNET = "10.77.0";
+  /** The same environment as the script's: two beds at once (helpers, a second checkout) need their own. */
+  private static final String PREFIX = System.getenv().getOrDefault("NETBED_PREFIX", "mn");
+  private static final String SUBNET = System.getenv().getOrDefault("NETBED_SUBNET", "10.77.0");
 
   private final Path script;
   private final int hosts;
@@ -61,6 +64,11 @@ final class NetBed implements AutoCloseable {
     return SUBNET + "." + (10 + k);
   }
 
+  /** This namespace's address on the bed's bridge: what a server of the test JVM listens on to be reachable from the hosts. */
+  String bridgeAddress() {
+    return SUBNET + ".1";
+  }
+
   /** Every host's Hazelcast member address, {@code host:5701} (one port each: see conf/cluster.xml on healing). */
   String members() {
     return IntStream.rangeClosed(1, hosts).mapToObj(k -> address(k) + ":5701").collect(Collectors.joining(","));
@@ -69,7 +77,7 @@ final class NetBed implements AutoCloseable {
   /** The command prefix that runs a program inside host {@code k} (it execs: the process is the program itself). */
   List<String> inHost(int k) {
     requireHost(k);
-    return List.of("ip", "netns", "exec", "mnh" + k);
+    return List.of("ip", "netns", "exec", PREFIX + "h" + k);
   }
 
   /** Host {@code k}'s link stops carrying anything (no socket closed); returns the nanoTime it took effect. */
