@@ -24,6 +24,7 @@ public final class EnvOverrides {
     new Binding("MICRONET_DATA_DIR", "storage.dataDir", Kind.STRING),
     new Binding("MICRONET_DB_URL", "storage.dbUrl", Kind.STRING),
     new Binding("MICRONET_DB_POOL_SIZE", "storage.poolSize", Kind.INT),
+    new Binding("MICRONET_DB_IDLE_IN_TRANSACTION_SECONDS", "storage.idleInTransactionSeconds", Kind.INT),
     new Binding("MICRONET_ADMIN_PASSWORD", "security.adminPassword", Kind.STRING),
     new Binding("MICRONET_JWT_SECRET", "security.jwtSecret", Kind.STRING),
     new Binding("MICRONET_CLOCK_SKEW_SECONDS", "security.clockSkewSeconds", Kind.INT),

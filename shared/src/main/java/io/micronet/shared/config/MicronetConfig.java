@@ -177,6 +177,11 @@ public final class MicronetConfig {
     return section("storage").getInteger("poolSize", 8);
   }
 
+  /** PostgreSQL ends a session silent this long inside a transaction (a node cut off mid-transaction). */
+  public int idleInTransactionSeconds() {
+    return section("storage").getInteger("idleInTransactionSeconds", 5);
+  }
+
   public String jwtSecret() {
     return section("security").getString("jwtSecret");
   }
@@ -306,6 +311,7 @@ public final class MicronetConfig {
     requirePositive("gateway.rateLimit.requestsPerSecond", section("gateway").getJsonObject("rateLimit").getValue("requestsPerSecond"));
     requirePositive("gateway.rateLimit.burst", section("gateway").getJsonObject("rateLimit").getValue("burst"));
     requirePositive("storage.poolSize", section("storage").getValue("poolSize"));
+    requirePositive("storage.idleInTransactionSeconds", section("storage").getValue("idleInTransactionSeconds"));
     if (section("gateway").containsKey("instances")) {
       throw new IllegalArgumentException("gateway.instances is gone: set services.gateway.instances (or MICRONET_GATEWAY_INSTANCES)");
     }

@@ -28,15 +28,29 @@ public final class Database {
   public static Pool pool(Vertx vertx, MicronetConfig config) {
     PoolOptions poolOptions = new PoolOptions().setMaxSize(config.poolSize());
     String url = config.dbUrl();
-    return url != null ? postgres(vertx, DbUrl.parse(url), poolOptions) : embedded(vertx, config.dataDir(), poolOptions);
+    return url != null
+      ? postgres(vertx, DbUrl.parse(url), poolOptions, config.idleInTransactionSeconds())
+      : embedded(vertx, config.dataDir(), poolOptions);
   }
 
   public static boolean isEmbedded(MicronetConfig config) {
     return config.dbUrl() == null;
   }
 
-  static Pool postgres(Vertx vertx, DbUrl url, PoolOptions poolOptions) {
-    return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions(url)).using(vertx).build();
+  static Pool postgres(Vertx vertx, DbUrl url, PoolOptions poolOptions, int idleInTransactionSeconds) {
+    return PgBuilder.pool().with(poolOptions).connectingTo(withTransactionLimit(connectOptions(url), idleInTransactionSeconds))
+      .using(vertx).build();
+  }
+
+  /**
+   * The server ends a session that sits in an open transaction for {@code seconds} without a word from its client
+   * (PostgreSQL's {@code idle_in_transaction_session_timeout}, set at connect). A node cut off from the network in
+   * the middle of a reservation would otherwise hold the product's row lock until the server's TCP keepalive gives up
+   * (hours): every other node's purchases of that product would wait behind it. Our transactions talk without pause,
+   * so a silent one is a client that is gone.
+   */
+  static PgConnectOptions withTransactionLimit(PgConnectOptions connect, int seconds) {
+    return connect.addProperty("idle_in_transaction_session_timeout", seconds + "s");
   }
 
   /**
