@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,9 +89,9 @@ class PartitionIT {
     clusterName = "partition-" + runId;
     jwtSecret = Nodes.randomSecret();
     certs = workDir.resolve("certs");
-    certs("ca", certs.toString());
-    certs("node", certs.toString(), "h1", bed.address(1));
-    certs("node", certs.toString(), "h2", bed.address(2));
+    Certificates.make(certs, "ca");
+    Certificates.make(certs, "node", "h1", bed.address(1));
+    Certificates.make(certs, "node", "h2", bed.address(2));
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
     managerToken = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("it-manager", "it-manager", Caller.MANAGER), 3600);
@@ -292,16 +291,5 @@ class PartitionIT {
   private void measure(String what, Duration took) {
     timings.put(what, took);
     System.out.printf("[partition-it] %s: %d ms%n", what, took.toMillis());
-  }
-
-  /** {@code scripts/micronet certs …} of this checkout (found from the built jar: <root>/verticles/target/micronet.jar). */
-  private static void certs(String... args) throws IOException, InterruptedException {
-    Path root = Path.of(System.getProperty("micronet.jar")).toAbsolutePath().getParent().getParent().getParent();
-    List<String> command = new ArrayList<>(List.of(root.resolve("scripts/micronet").toString(), "certs"));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "scripts/micronet certs did not finish");
-    assertEquals(0, process.exitValue(), () -> String.join(" ", command) + ":\n" + output);
   }
 }
