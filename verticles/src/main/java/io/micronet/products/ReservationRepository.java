@@ -75,19 +75,29 @@ public class ReservationRepository {
   /** Gives the stock back if it is still held; the ids of the products whose stock changed. */
   public Future<List<String>> release(String id, long now) {
     Map<String, Object> row = Map.of("id", id, "reserved", RESERVED, "released", RELEASED, "now", now);
-    return pool.<List<String>>withTransaction(conn -> SqlTemplate.forUpdate(conn, "UPDATE stock_reservations "
-          + "SET status = #{released}, updated_at = #{now} WHERE id = #{id} AND status = #{reserved}")
-        .execute(row)
-        .compose(updated -> updated.rowCount() == 1
-          ? giveBack(conn, id, now)
-          : SqlTemplate.forUpdate(conn, "INSERT INTO stock_reservations (id, status, items, created_at, updated_at) "
+    return pool.<List<String>>withTransaction(conn -> releaseHeld(conn, row)
+        .compose(changed -> changed != null ? Future.succeededFuture(changed) : SqlTemplate.forUpdate(conn,
+              "INSERT INTO stock_reservations (id, status, items, created_at, updated_at) "
               // the cast: PostgreSQL must deduce one type for #{id}, here and in the comparison below
               + "SELECT CAST(#{id} AS VARCHAR(64)), #{released}, '[]', #{now}, #{now} WHERE NOT EXISTS "
               + "(SELECT 1 FROM stock_reservations WHERE id = #{id})")
             .execute(row)
-            .map(List.<String>of())))
+            // not there for the update but there for the insert: a reservation of this id (or a release) committed
+            // in between, as each statement sees what is committed when it starts; the update again sees which
+            .compose(inserted -> inserted.rowCount() == 1 ? Future.succeededFuture(List.<String>of())
+              : releaseHeld(conn, row).map(again -> again == null ? List.<String>of() : again))))
       // a reservation or release of this id committed meanwhile: released already, or just tombstoned
       .recover(failure -> SqlErrors.isUniqueViolation(failure) ? release(id, now) : Future.failedFuture(failure));
+  }
+
+  /** The held reservation marked released and its stock given back (the products changed), or null when none was held. */
+  private Future<List<String>> releaseHeld(SqlConnection conn, Map<String, Object> row) {
+    return SqlTemplate.forUpdate(conn, "UPDATE stock_reservations "
+        + "SET status = #{released}, updated_at = #{now} WHERE id = #{id} AND status = #{reserved}")
+      .execute(row)
+      .compose(updated -> updated.rowCount() == 1
+        ? giveBack(conn, (String) row.get("id"), (Long) row.get("now"))
+        : Future.succeededFuture(null));
   }
 
   private Future<List<String>> giveBack(SqlConnection conn, String id, long now) {

@@ -240,6 +240,39 @@ class ReservationRepositoryTest {
     assertEquals(960, stock(engine, b.id()));
   }
 
+  /**
+   * A release racing its own reservation (an order given up while its reservation is still on the way, as across a
+   * network partition): once both have finished, a release that answered must have left nothing held, whichever came
+   * first, and the stock must be whole again.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aReleaseRacingItsReservationNeverLeavesItHeld(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product racy = product(engine, "Racy", 100, 1000);
+    List<String> ids = new ArrayList<>();
+    List<Future<?>> racing = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      String id = reservationId();
+      ids.add(id);
+      racing.add(reservations.reserve(id, List.of(new StockLine(racy.id(), 1)), now()).otherwiseEmpty());
+      racing.add(reservations.release(id, now()));
+    }
+    await(Future.join(racing).otherwiseEmpty());
+    for (Future<?> attempt : racing) {
+      assertTrue(attempt.succeeded(), "every release answers (reservations may be refused): " + attempt.cause());
+    }
+    List<String> stillHeld = ids.stream().filter(id -> "RESERVED".equals(status(engine, id))).toList();
+    assertEquals(List.of(), stillHeld, "reservations left held after their release answered");
+    assertEquals(1000, stock(engine, racy.id()), "every unit given back");
+  }
+
+  private static String status(Engine engine, String id) {
+    var rows = await(SqlTemplate.forQuery(databases.pool(engine), "SELECT status FROM stock_reservations WHERE id = #{id}")
+      .execute(Map.of("id", id)));
+    return rows.size() == 0 ? null : rows.iterator().next().getString("status");
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   private static ReservationRepository reservations(Engine engine) {
