@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static io.micronet.it.Nodes.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,11 +225,9 @@ class PartitionIT {
     env.put("MICRONET_CLUSTER_MEMBERS", bed.members());
     env.put("MICRONET_DATA_DIR", dataDir.toString());
     env.put("MICRONET_JWT_SECRET", jwtSecret);
-    env.put("MICRONET_CLUSTER_TLS_KEY", certs.resolve(name + ".key").toString());
-    env.put("MICRONET_CLUSTER_TLS_CERT", certs.resolve(name + ".crt").toString());
-    env.put("MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString());
+    env.putAll(Nodes.clusterTls(certs, name));
     env.putAll(extraEnv);
-    return nodes.start(name, dataDir, env, bed.inHost(host), List.of("-cluster", "-cluster-host", bed.address(host)));
+    return nodes.startOnHost(bed, host, name, dataDir, env);
   }
 
   private void assertOneProductsInstanceOnHost2() {
@@ -292,16 +290,5 @@ class PartitionIT {
   private void measure(String what, Duration took) {
     timings.put(what, took);
     System.out.printf("[partition-it] %s: %d ms%n", what, took.toMillis());
-  }
-
-  /** {@code scripts/micronet certs …} of this checkout (found from the built jar: <root>/verticles/target/micronet.jar). */
-  private static void certs(String... args) throws IOException, InterruptedException {
-    Path root = Path.of(System.getProperty("micronet.jar")).toAbsolutePath().getParent().getParent().getParent();
-    List<String> command = new ArrayList<>(List.of(root.resolve("scripts/micronet").toString(), "certs"));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "scripts/micronet certs did not finish");
-    assertEquals(0, process.exitValue(), () -> String.join(" ", command) + ":\n" + output);
   }
 }
