@@ -40,15 +40,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static io.micronet.it.Nodes.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A real cluster over loopback: every node is a separate JVM started from the built jar
- * ({@code java -jar micronet.jar -cluster -cluster-host 127.0.0.1}), the products nodes share the test
- * PostgreSQL, and the test only talks to the gateway on node A, as a user would.
+ * A real cluster across hosts: three hosts of the test bed ({@link NetBed}: network namespaces on a bridge; the class
+ * is skipped, saying why, where none can be made), every node a separate JVM started from the built jar inside its
+ * host ({@code java -jar micronet.jar -cluster -cluster-host <host address>}, members {@code host:5701}, event-bus TLS
+ * from {@code scripts/micronet certs}, the default ports): A (gateway) on host 1, B (products) on host 2 — killed and
+ * restarted there —, C (products) on host 3. The products nodes share the test PostgreSQL (reached through a relay on
+ * the bridge: it listens on this machine's loopback), and the test only talks to A's gateway at host 1's address, as a
+ * user would. A {@code kill -9} here is a process death: its host lives on, and its kernel refuses connections to the
+ * dead node's ports at once, as on one machine; a host that vanishes is {@link PartitionIT}'s case.
  *
  * <p>The steps build on each other (A + B, B killed, B restarted, C added, C stopped), so they run in
  * order on one cluster; once a step fails the later ones are skipped. Node logs are kept in
@@ -60,6 +66,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ClusterIT {
 
+  /** A's gateway, on host 1: the default HTTP port (every host has its own). */
+  private static final int GATEWAY_PORT = 8000;
+  private static final int HOST_A = 1;
+  private static final int HOST_B = 2;
+  private static final int HOST_C = 3;
   /** A node JVM: from launch to "its products instance is routable at A". */
   private static final Duration NODE_START_LIMIT = Duration.ofSeconds(60);
   /** After kill -9: the gateway must answer 503 and the dead node's records must be gone by then. */
@@ -71,13 +82,15 @@ class ClusterIT {
   private static final long FAST_ANSWER_MS = 1_000;
   private static final long REQUEST_TIMEOUT_MS = 10_000;
 
+  private NetBed bed;
   private Nodes nodes;
   private Path workDir;
+  private Path certs;
+  /** The test PostgreSQL as the hosts reach it (through the relay on the bridge). */
   private String dbUrl;
   private String clusterName;
   private String jwtSecret;
   private String managerToken;
-  private int gatewayPort;
   private Vertx vertx;
   private WebClient http;
   private final Map<String, Duration> timings = new LinkedHashMap<>();
@@ -89,9 +102,10 @@ class ClusterIT {
   private String firstBInstanceId;
 
   @BeforeAll
-  void prepare() throws IOException {
-    dbUrl = System.getenv("MICRONET_TEST_DB_URL");
-    if (dbUrl == null || dbUrl.isBlank()) {
+  void prepare() throws Exception {
+    bed = NetBed.up(3); // skips the class where no bed can be made
+    String testDbUrl = System.getenv("MICRONET_TEST_DB_URL");
+    if (testDbUrl == null || testDbUrl.isBlank()) {
       fail("MICRONET_TEST_DB_URL is not set: the cluster test needs a PostgreSQL shared by the products nodes. "
         + "Run the tests with scripts/test (it starts a throwaway PostgreSQL), or set "
         + "MICRONET_TEST_DB_URL=\"$(scripts/test-postgres start)\" before mvn verify.");
@@ -103,7 +117,11 @@ class ClusterIT {
     String runId = UUID.randomUUID().toString().substring(0, 8);
     clusterName = "it-" + runId;
     jwtSecret = Nodes.randomSecret();
-    gatewayPort = freePort();
+    certs = workDir.resolve("certs");
+    certs("ca", certs.toString());
+    certs("node", certs.toString(), "a", bed.address(HOST_A));
+    certs("node", certs.toString(), "b", bed.address(HOST_B));
+    certs("node", certs.toString(), "c", bed.address(HOST_C));
     product = new JsonObject()
       .put("name", "cluster-it " + runId)
       .put("description", "made by ClusterIT through the gateway on node A")
@@ -113,20 +131,28 @@ class ClusterIT {
 
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
+    dbUrl = bed.reachableFromHosts(vertx, testDbUrl);
     managerToken = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("it-manager", "it-manager", Caller.MANAGER), 3600);
-    System.out.println("[cluster-it] cluster " + clusterName + ", gateway port " + gatewayPort + ", node logs in " + workDir);
+    System.out.println("[cluster-it] cluster " + clusterName + ", members " + bed.members() + ", gateway "
+      + bed.address(HOST_A) + ":" + GATEWAY_PORT + ", node logs in " + workDir);
   }
 
   @AfterAll
   void tearDown() throws IOException {
-    if (nodes != null) {
-      nodes.close();
-    }
-    if (http != null) {
-      http.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
+    try {
+      if (nodes != null) {
+        nodes.close();
+      }
+      if (http != null) {
+        http.close();
+      }
+      if (vertx != null) {
+        vertx.close().await();
+      }
+    } finally {
+      if (bed != null) {
+        bed.close();
+      }
     }
     if (!timings.isEmpty()) {
       String report = timings.entrySet().stream()
@@ -140,16 +166,16 @@ class ClusterIT {
   @Test
   @Order(1)
   void gatewayOnNodeAServesProductsFromNodeB() {
-    a = startNode("a", "gateway", Map.of("MICRONET_HTTP_PORT", Integer.toString(gatewayPort)));
+    a = startNode("a", HOST_A, "gateway", Map.of());
     measure("A start -> gateway answers /health",
       awaitUntil("the gateway on A answers GET /health", NODE_START_LIMIT, a.startedNanos(), () -> get("/health").statusCode() == 200));
 
-    b = startNode("b", "products", Map.of());
+    b = startNode("b", HOST_B, "products", Map.of());
     measure("B start -> its record visible at A",
       awaitUntil("A's /status counts 1 products instance", NODE_START_LIMIT, b.startedNanos(), () -> productsOnStatus() == 1));
 
     JsonObject sent = product;
-    HttpResponse<Buffer> created = send(http.post(gatewayPort, "127.0.0.1", "/api/products").bearerTokenAuthentication(managerToken), sent);
+    HttpResponse<Buffer> created = send(http.post(GATEWAY_PORT, bed.address(HOST_A), "/api/products").bearerTokenAuthentication(managerToken), sent);
     assertEquals(201, created.statusCode(), () -> "POST /api/products: " + created.bodyAsString());
     product = created.bodyAsJsonObject();
     for (String field : sent.fieldNames()) {
@@ -201,7 +227,7 @@ class ClusterIT {
   @Test
   @Order(3)
   void restartedBIsUsedAgain() {
-    b = startNode("b-restarted", "products", b.env());
+    b = startNode("b-restarted", HOST_B, "products", b.env());
     measure("restarted B start -> its record visible at A",
       awaitUntil("A's /status counts 1 products instance again", NODE_START_LIMIT, b.startedNanos(), () -> productsOnStatus() == 1));
     awaitUntil("GET " + productPath() + " answers 200 again", Duration.ofSeconds(10), System.nanoTime(), () -> get(productPath()).statusCode() == 200);
@@ -215,11 +241,22 @@ class ClusterIT {
   @Test
   @Order(4)
   void readsKeepSucceedingWhenBDiesWhileCAlsoServes() {
-    c = startNode("c", "products", Map.of());
+    c = startNode("c", HOST_C, "products", Map.of());
     awaitUntil("C's agent is listed by GET /api/nodes", NODE_START_LIMIT, c.startedNanos(), () -> nodeNames().contains("c"));
+    // across hosts the first call to a node that just joined opens an event-bus TLS connection (a handshake: about a
+    // second on this machine), and the reconciler gives nothing to an agent that does not answer its describe within
+    // node.agentTimeoutMs (1 s): wait until A's event bus has been answered by C's agent (a GET /api/nodes that A's
+    // gateway sent there, which its access log names), so that the reconciler on A hears from C in time
+    String cAgent = agentOf("c");
+    awaitUntil("A's gateway is answered by C's agent " + cAgent, NODE_START_LIMIT, c.startedNanos(), () -> {
+      get("/api/nodes");
+      return a.logLines().map(Nodes::parseJson).anyMatch(line -> line != null && "request".equals(line.getString("message"))
+        && "/api/nodes".equals(line.getString("path")) && Integer.valueOf(200).equals(line.getInteger("status"))
+        && cAgent.equals(line.getString("instance")));
+    });
     // the desired count is cluster-wide (set by the first node); a second instance is asked for, and the reconciler
     // places it on the node with fewer (C)
-    HttpResponse<Buffer> scaled = send(http.post(gatewayPort, "127.0.0.1", "/api/services/products/scale").bearerTokenAuthentication(managerToken),
+    HttpResponse<Buffer> scaled = send(http.post(GATEWAY_PORT, bed.address(HOST_A), "/api/services/products/scale").bearerTokenAuthentication(managerToken),
       new JsonObject().put("instances", 2));
     assertEquals(200, scaled.statusCode(), scaled::bodyAsString);
     measure("C start -> its record visible at A",
@@ -273,18 +310,21 @@ class ClusterIT {
 
   // ---- nodes --------------------------------------------------------------------------------------
 
-  private Node startNode(String name, String verticles, Map<String, String> extraEnv) {
+  /** Node {@code name} inside host {@code host}, with that host's certificate (a restarted node is the same node again). */
+  private Node startNode(String name, int host, String verticles, Map<String, String> extraEnv) {
+    String nodeName = name.replace("-restarted", "");
     Path dataDir = workDir.resolve("data").resolve(name);
     Map<String, String> env = new LinkedHashMap<>(Map.of(
       "MICRONET_VERTICLES", verticles,
-      "MICRONET_NODE_NAME", name.replace("-restarted", ""),
+      "MICRONET_NODE_NAME", nodeName,
       "MICRONET_CLUSTER_NAME", clusterName,
-      "MICRONET_CLUSTER_MEMBERS", "127.0.0.1",
+      "MICRONET_CLUSTER_MEMBERS", bed.members(),
       "MICRONET_DATA_DIR", dataDir.toString(),
       "MICRONET_JWT_SECRET", jwtSecret,
       "MICRONET_DB_URL", dbUrl));
+    env.putAll(Nodes.clusterTls(certs, nodeName));
     env.putAll(extraEnv);
-    return nodes.start(name, dataDir, env, Nodes.CLUSTER_ARGS);
+    return nodes.startOnHost(bed, host, name, dataDir, env);
   }
 
   /** SIGKILL, like kill -9: no shutdown hook, no unpublishing. Returns when the process is gone. */
@@ -304,7 +344,7 @@ class ClusterIT {
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return send(http.get(gatewayPort, "127.0.0.1", path).bearerTokenAuthentication(managerToken), null);
+    return send(http.get(GATEWAY_PORT, bed.address(HOST_A), path).bearerTokenAuthentication(managerToken), null);
   }
 
   private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, JsonObject body) {
@@ -324,6 +364,14 @@ class ClusterIT {
     assertEquals(200, response.statusCode(), response::bodyAsString);
     return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
       .map(node -> node.getString("name")).collect(Collectors.toSet());
+  }
+
+  /** The instance id of node {@code name}'s agent (GET /api/nodes). */
+  private String agentOf(String name) {
+    HttpResponse<Buffer> response = get("/api/nodes");
+    assertEquals(200, response.statusCode(), response::bodyAsString);
+    return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+      .filter(node -> name.equals(node.getString("name"))).map(node -> node.getString("agent")).findFirst().orElseThrow();
   }
 
   /** The products instances of GET /api/services (manager). */
@@ -384,10 +432,6 @@ class ClusterIT {
 
   private static JsonObject parseJson(String text) {
     return Nodes.parseJson(text);
-  }
-
-  private static int freePort() throws IOException {
-    return Nodes.freePort();
   }
 
   /** The steps share one cluster: once one fails, the later ones would only fail for the same reason. */

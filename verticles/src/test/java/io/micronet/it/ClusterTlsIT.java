@@ -36,12 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,20 +46,24 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static io.micronet.it.Nodes.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Nodes prove who they are: node JVMs from the built jar (see {@link Nodes}) on loopback, with event-bus TLS from a
- * cluster CA that the test makes itself with {@code scripts/micronet certs}, and "foreign" clustered Vert.x instances
- * built inside this JVM that join Hazelcast (same cluster name and member list) and then send to the real users and
- * products instances they find in the discovery records:
+ * Nodes prove who they are, across hosts: node JVMs from the built jar (see {@link Nodes}), each inside its own host of
+ * the test bed ({@link NetBed}: network namespaces on a bridge; the class is skipped, saying why, where none can be
+ * made) announcing the host's address, members {@code host:5701}, the default ports; event-bus TLS from a cluster CA
+ * that the test makes itself with {@code scripts/micronet certs} (each certificate names its host's address); and
+ * "foreign" clustered Vert.x instances built inside this JVM — another host: the bridge's address — that join
+ * Hazelcast (same cluster name and member list) and then send to the real users and products instances they find in
+ * the discovery records. Hosts: 1 and 2 the TLS pair (A, B), 3 and 4 the plain pair, 5 the lone node of the last test.
+ * The nodes that share the test PostgreSQL reach it through a relay on the bridge (it listens on loopback).
  * <ol>
  *   <li>TLS pair (A: gateway, B: users + products, sharing the test PostgreSQL): a foreign member without a
  *   certificate, and one with a certificate from another CA, get no answer, and the product they tried to create is
@@ -74,9 +73,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   client's token it can do what a client may and nothing else;</li>
  *   <li>a manager demotes a client-turned-manager through A (the users service on B revokes): the old token is refused
  *   within seconds at A's gateway and by B's products service;</li>
- *   <li>control, so that the first can fail: the same foreign sender against a pair started without TLS gets replies
- *   (an error reply counts);</li>
- *   <li>a node on a non-loopback address of this machine without TLS exits with status 2 and says what to set; with
+ *   <li>control, so that the first can fail: the same foreign sender against a pair started without TLS
+ *   ({@code MICRONET_CLUSTER_INSECURE=true}, which a node on a network address needs for that) gets replies (an error
+ *   reply counts);</li>
+ *   <li>a node on a host's (non-loopback) address without TLS exits with status 2 and says what to set; with
  *   {@code MICRONET_CLUSTER_INSECURE=true} it starts, with a warning.</li>
  * </ol>
  * The time from launch to the first request routed across the two nodes is printed for TLS and plain (not asserted).
@@ -87,7 +87,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ClusterTlsIT {
 
-  private static final String HOST = "127.0.0.1";
+  private static final int TLS_A = 1;
+  private static final int TLS_B = 2;
+  private static final int PLAIN_A = 3;
+  private static final int PLAIN_B = 4;
+  private static final int LONE = 5;
+  /** The gateways' HTTP port: the default (every host has its own). */
+  private static final int GATEWAY_PORT = 8000;
+  /** B's event-bus port (random by default), to check that it listens. */
+  private static final int EVENT_BUS_PORT = 5800;
   /** Hang guards on a loaded, shared machine. */
   private static final Duration NODE_START_LIMIT = Duration.ofSeconds(90);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
@@ -95,10 +103,12 @@ class ClusterTlsIT {
   private static final long FOREIGN_SEND_TIMEOUT_MS = 10_000;
   private static final String ADMIN_PASSWORD = "tls-it-admin-" + UUID.randomUUID();
 
+  private NetBed bed;
   private Nodes nodes;
   private Path workDir;
   private Path certs;
   private String runId;
+  /** The test PostgreSQL as the hosts reach it (through the relay on the bridge), or null. */
   private String dbUrl;
   private String jwtSecret;
   private Vertx vertx;
@@ -109,28 +119,29 @@ class ClusterTlsIT {
   private final Map<String, Duration> timings = new LinkedHashMap<>();
   /** The TLS pair, shared by the tests that need it (killed at the end, with every node). */
   private Pair tlsPair;
-  private int tlsEventBusPort;
   private String tlsCluster;
 
   @BeforeAll
   void prepare() throws Exception {
+    bed = NetBed.up(LONE); // skips the class where no bed can be made
     nodes = Nodes.create("cluster-tls-it");
     workDir = nodes.workDir();
     runId = UUID.randomUUID().toString().substring(0, 8);
-    dbUrl = System.getenv("MICRONET_TEST_DB_URL");
     jwtSecret = Nodes.randomSecret();
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
+    String testDbUrl = System.getenv("MICRONET_TEST_DB_URL");
+    dbUrl = testDbUrl == null || testDbUrl.isBlank() ? null : bed.reachableFromHosts(vertx, testDbUrl);
 
-    // the certificates, made the way an operator makes them
+    // the certificates, made the way an operator makes them, each naming its host's address
     certs = workDir.resolve("certs");
     certs("ca", certs.toString());
-    certs("node", certs.toString(), "a", HOST);
-    certs("node", certs.toString(), "b", HOST);
-    certs("node", certs.toString(), "member", HOST);
+    certs("node", certs.toString(), "a", bed.address(TLS_A));
+    certs("node", certs.toString(), "b", bed.address(TLS_B));
+    certs("node", certs.toString(), "member", bed.bridgeAddress());
     Path otherCa = workDir.resolve("other-ca");
     certs("ca", otherCa.toString());
-    certs("node", otherCa.toString(), "stranger", HOST);
+    certs("node", otherCa.toString(), "stranger", bed.bridgeAddress());
     for (String key : List.of("ca.key", "a.key", "b.key")) {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve(key))),
         "mode of " + key);
@@ -152,14 +163,20 @@ class ClusterTlsIT {
 
   @AfterAll
   void tearDown() throws IOException {
-    if (nodes != null) {
-      nodes.close();
-    }
-    if (http != null) {
-      http.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
+    try {
+      if (nodes != null) {
+        nodes.close();
+      }
+      if (http != null) {
+        http.close();
+      }
+      if (vertx != null) {
+        vertx.close().await();
+      }
+    } finally {
+      if (bed != null) {
+        bed.close();
+      }
     }
     if (!timings.isEmpty()) {
       StringBuilder report = new StringBuilder();
@@ -178,11 +195,11 @@ class ClusterTlsIT {
     String cluster = tlsCluster();
     Pair pair = tlsPair();
     assertTrue(pair.a().logLines().anyMatch(line -> line.contains("cluster event bus over TLS")), "A logs that its event bus runs TLS");
-    try (Socket socket = new Socket(HOST, tlsEventBusPort)) {
-      assertTrue(socket.isConnected(), "B's event bus listens on MICRONET_CLUSTER_EVENTBUS_PORT " + tlsEventBusPort);
+    try (Socket socket = new Socket(bed.address(TLS_B), EVENT_BUS_PORT)) {
+      assertTrue(socket.isConnected(), "B's event bus listens on MICRONET_CLUSTER_EVENTBUS_PORT " + EVENT_BUS_PORT);
     }
-    Vertx withoutCertificate = joinAsForeigner(cluster, null);
-    Vertx otherCa = joinAsForeigner(cluster, new PemKeyCertOptions()
+    Vertx withoutCertificate = joinAsForeigner(cluster, bed.members(TLS_A, TLS_B), null);
+    Vertx otherCa = joinAsForeigner(cluster, bed.members(TLS_A, TLS_B), new PemKeyCertOptions()
       .setKeyPath(workDir.resolve("other-ca/stranger.key").toString())
       .setCertPath(workDir.resolve("other-ca/stranger.crt").toString()));
 
@@ -197,7 +214,7 @@ class ClusterTlsIT {
     }
 
     // and nothing changed: the catalog (read through the gateway) has no product of that name
-    HttpResponse<Buffer> search = get(pair.gatewayPort(), "/api/products?q=" + productName.replace(' ', '+'));
+    HttpResponse<Buffer> search = get(pair.gateway(), "/api/products?q=" + productName.replace(' ', '+'));
     assertEquals(200, search.statusCode(), search::bodyAsString);
     assertEquals(0, search.bodyAsJsonObject().getInteger("total"), () -> "the foreigners' product must not exist: " + search.bodyAsString());
   }
@@ -234,10 +251,10 @@ class ClusterTlsIT {
     assertEquals(403, status(member, products, "reserve", reservation, client));
     assertEquals(403, status(member, products, "release", new JsonObject().put("reservationId", "tls-it-" + runId), client));
 
-    HttpResponse<Buffer> search = get(pair.gatewayPort(), "/api/products?q=" + productName.replace(' ', '+'));
+    HttpResponse<Buffer> search = get(pair.gateway(), "/api/products?q=" + productName.replace(' ', '+'));
     assertEquals(0, search.bodyAsJsonObject().getInteger("total"), () -> "nothing was created: " + search.bodyAsString());
-    String manager = login(pair.gatewayPort(), "manager", ADMIN_PASSWORD);
-    HttpResponse<Buffer> accounts = http.get(pair.gatewayPort(), HOST, "/api/users?q=mallory-" + runId).bearerTokenAuthentication(manager)
+    String manager = login(pair.gateway(), "manager", ADMIN_PASSWORD);
+    HttpResponse<Buffer> accounts = http.get(GATEWAY_PORT, pair.gateway(), "/api/users?q=mallory-" + runId).bearerTokenAuthentication(manager)
       .timeout(REQUEST_TIMEOUT_MS).send().await();
     assertEquals(0, accounts.bodyAsJsonObject().getInteger("total"), () -> "no account was created: " + accounts.bodyAsString());
   }
@@ -249,17 +266,17 @@ class ClusterTlsIT {
   void aDemotedManagersOldTokenIsRefusedOnTheOtherNodeWithinSeconds() {
     requireDatabase();
     Pair pair = tlsPair();
-    int port = pair.gatewayPort();
-    String manager = login(port, "manager", ADMIN_PASSWORD);
+    String gateway = pair.gateway();
+    String manager = login(gateway, "manager", ADMIN_PASSWORD);
     String username = "promoted-" + runId;
-    HttpResponse<Buffer> registered = http.post(port, HOST, "/api/auth/register").timeout(REQUEST_TIMEOUT_MS)
+    HttpResponse<Buffer> registered = http.post(GATEWAY_PORT, gateway, "/api/auth/register").timeout(REQUEST_TIMEOUT_MS)
       .sendJsonObject(new JsonObject().put("username", username).put("email", username + "@example.com").put("password", "promoted-pass"))
       .await();
     assertEquals(201, registered.statusCode(), registered::bodyAsString);
     String id = registered.bodyAsJsonObject().getString("id");
-    assertEquals(200, setRole(port, manager, id, "manager"));
-    String promoted = login(port, username, "promoted-pass");
-    assertEquals(200, usersList(port, promoted), "the promoted user is a manager");
+    assertEquals(200, setRole(gateway, manager, id, "manager"));
+    String promoted = login(gateway, username, "promoted-pass");
+    assertEquals(200, usersList(gateway, promoted), "the promoted user is a manager");
 
     Vertx member = joinAsMember(tlsCluster());
     ServiceDiscovery discovery = ServiceDiscovery.create(member);
@@ -268,13 +285,13 @@ class ClusterTlsIT {
     JsonObject product = new JsonObject().put("name", "tls-it demoted " + runId).put("category", "tls-it").put("price", 1).put("stock", 1);
 
     long demoted = System.nanoTime();
-    assertEquals(200, setRole(port, manager, id, "client"));
+    assertEquals(200, setRole(gateway, manager, id, "client"));
     Duration atGateway = nodes.awaitUntil("A's gateway refuses the demoted manager's old token", Duration.ofSeconds(10), demoted,
-      () -> usersList(port, promoted) == 401);
+      () -> usersList(gateway, promoted) == 401);
     measure("demotion (users on B) -> old token refused at A's gateway", atGateway);
     assertEquals(401, status(member, products, "create", product, promoted), "B's products service refuses it too");
-    String again = login(port, username, "promoted-pass");
-    assertEquals(403, usersList(port, again), "a new login is a client's");
+    String again = login(gateway, username, "promoted-pass");
+    assertEquals(403, usersList(gateway, again), "a new login is a client's");
   }
 
   // ---- 2. control: the same sender against plain nodes does get answers ------------------------------------
@@ -284,8 +301,9 @@ class ClusterTlsIT {
   void theSameForeignSenderIsAnsweredByPlainNodes() {
     requireDatabase();
     String cluster = "plain-it-" + runId;
-    startPair(cluster, "plain", Map.of(), Map.of(), Map.of());
-    Vertx foreign = joinAsForeigner(cluster, null);
+    // on a network address a node without TLS starts only when told it may
+    startPair(cluster, "plain", PLAIN_A, PLAIN_B, Map.of("MICRONET_CLUSTER_INSECURE", "true"), Map.of(), Map.of());
+    Vertx foreign = joinAsForeigner(cluster, bed.members(PLAIN_A, PLAIN_B), null);
     List<Future<Message<Object>>> sends = forgedCalls(foreign, "tls-it control " + runId);
     Future.join(sends).otherwiseEmpty().await();
     for (Future<Message<Object>> send : sends) {
@@ -300,12 +318,10 @@ class ClusterTlsIT {
   @Test
   @Order(5)
   void aNodeOnANetworkAddressNeedsTlsOrTheInsecureOverride() throws Exception {
-    Optional<String> address = networkAddress();
-    assumeTrue(address.isPresent(), "this machine has no non-loopback IPv4 address");
-    String host = address.get();
+    String host = bed.address(LONE);
     String cluster = "net-it-" + runId;
 
-    Node refused = startNetworkNode("refused", host, cluster, Map.of());
+    Node refused = startNetworkNode("refused", cluster, Map.of());
     nodes.expectExit(refused);
     assertTrue(refused.process().waitFor(NODE_START_LIMIT.toSeconds(), TimeUnit.SECONDS), "the node without TLS must exit");
     assertEquals(2, refused.process().exitValue(), () -> "exit status; log:\n" + refused.logTail());
@@ -315,7 +331,7 @@ class ClusterTlsIT {
     }
     assertFalse(log.contains("node started"), "nothing started");
 
-    Node insecure = startNetworkNode("insecure", host, cluster, Map.of("MICRONET_CLUSTER_INSECURE", "true"));
+    Node insecure = startNetworkNode("insecure", cluster, Map.of("MICRONET_CLUSTER_INSECURE", "true"));
     nodes.awaitUntil("the insecure node on " + host + " starts", NODE_START_LIMIT, insecure.startedNanos(), () -> insecure.clusterNodeId().isPresent());
     assertTrue(insecure.logLines().anyMatch(line -> line.contains("\"WARN\"") && line.contains("WITHOUT TLS")),
       () -> "the insecure node must warn; log:\n" + insecure.logTail());
@@ -323,38 +339,39 @@ class ClusterTlsIT {
 
   // ---- nodes -----------------------------------------------------------------------------------------------
 
-  record Pair(Node a, Node b, int gatewayPort) {
+  /** The two nodes and the address of A's gateway (its host's). */
+  record Pair(Node a, Node b, String gateway) {
   }
 
   /**
-   * A (gateway) and B (users + products) launched together; returns once a product search through A is answered
-   * by B's products instance, and records that time from the launch.
+   * A (gateway, on host {@code hostA}) and B (users + products, on host {@code hostB}) launched together; returns once a
+   * product search through A is answered by B's products instance, and records that time from the launch.
    */
-  private Pair startPair(String cluster, String label, Map<String, String> common, Map<String, String> onlyA, Map<String, String> onlyB) {
-    int gatewayPort = freePort();
-    Map<String, String> envA = env(cluster, label + "-a", "gateway", common);
-    envA.put("MICRONET_HTTP_PORT", Integer.toString(gatewayPort));
+  private Pair startPair(String cluster, String label, int hostA, int hostB, Map<String, String> common,
+                         Map<String, String> onlyA, Map<String, String> onlyB) {
+    String members = bed.members(hostA, hostB);
+    String gateway = bed.address(hostA);
+    Map<String, String> envA = env(cluster, members, label + "-a", "gateway", common);
     envA.putAll(onlyA);
-    Map<String, String> envB = env(cluster, label + "-b", "users,products", common);
-    envB.put("MICRONET_GRPC_PORT", Integer.toString(freePort()));
+    Map<String, String> envB = env(cluster, members, label + "-b", "users,products", common);
     envB.putAll(onlyB);
-    Node a = start(label + "-a", envA, Nodes.CLUSTER_ARGS);
-    Node b = start(label + "-b", envB, Nodes.CLUSTER_ARGS);
+    Node a = start(label + "-a", hostA, envA);
+    Node b = start(label + "-b", hostB, envB);
     Duration routable = nodes.awaitUntil(label + ": a product search through A is answered by B", NODE_START_LIMIT, a.startedNanos(),
-      () -> get(gatewayPort, "/api/products?q=warm-up").statusCode() == 200);
+      () -> get(gateway, "/api/products?q=warm-up").statusCode() == 200);
     measure(label + ": launch of A and B -> first request routed across them", routable);
     nodes.awaitUntil(label + ": A sees the users instance", NODE_START_LIMIT, a.startedNanos(), () -> {
-      JsonObject users = get(gatewayPort, "/status").bodyAsJsonObject().getJsonObject("services").getJsonObject("users");
+      JsonObject users = get(gateway, "/status").bodyAsJsonObject().getJsonObject("services").getJsonObject("users");
       return users != null && users.getInteger("instances", 0) >= 1;
     });
-    return new Pair(a, b, gatewayPort);
+    return new Pair(a, b, gateway);
   }
 
-  private Map<String, String> env(String cluster, String name, String verticles, Map<String, String> common) {
+  private Map<String, String> env(String cluster, String members, String name, String verticles, Map<String, String> common) {
     Map<String, String> env = new LinkedHashMap<>(common);
     env.put("MICRONET_VERTICLES", verticles);
     env.put("MICRONET_CLUSTER_NAME", cluster);
-    env.put("MICRONET_CLUSTER_MEMBERS", HOST);
+    env.put("MICRONET_CLUSTER_MEMBERS", members);
     env.put("MICRONET_DATA_DIR", workDir.resolve(name).resolve("data").toString());
     env.put("MICRONET_JWT_SECRET", jwtSecret);
     if (dbUrl != null) {
@@ -363,16 +380,15 @@ class ClusterTlsIT {
     return env;
   }
 
-  private Node startNetworkNode(String name, String host, String cluster, Map<String, String> extra) {
-    Map<String, String> env = env(cluster, name, "gateway", extra);
-    env.put("MICRONET_CLUSTER_MEMBERS", host);
-    env.put("MICRONET_HTTP_PORT", Integer.toString(freePort()));
+  /** A gateway node alone on host {@code LONE}, without the TLS files unless {@code extra} has them. */
+  private Node startNetworkNode(String name, String cluster, Map<String, String> extra) {
+    Map<String, String> env = env(cluster, bed.members(LONE), name, "gateway", extra);
     env.remove("MICRONET_DB_URL");
-    return start(name, env, List.of("-cluster", "-cluster-host", host));
+    return start(name, LONE, env);
   }
 
-  private Node start(String name, Map<String, String> env, List<String> args) {
-    Node node = nodes.start(name, workDir.resolve(name), env, args);
+  private Node start(String name, int host, Map<String, String> env) {
+    Node node = nodes.startOnHost(bed, host, name, workDir.resolve(name), env);
     started.add(node);
     return node;
   }
@@ -389,28 +405,26 @@ class ClusterTlsIT {
   /** A (gateway) and B (users + products) with event-bus TLS, started once for the tests that need them. */
   private Pair tlsPair() {
     if (tlsPair == null) {
-      int eventBusPort = freePort();
-      tlsPair = startPair(tlsCluster(), "tls", Map.of(
+      tlsPair = startPair(tlsCluster(), "tls", TLS_A, TLS_B, Map.of(
           "MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString(),
           "MICRONET_ADMIN_PASSWORD", ADMIN_PASSWORD),
         Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("a.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("a.crt").toString()),
         Map.of("MICRONET_CLUSTER_TLS_KEY", certs.resolve("b.key").toString(), "MICRONET_CLUSTER_TLS_CERT", certs.resolve("b.crt").toString(),
-          "MICRONET_CLUSTER_EVENTBUS_PORT", Integer.toString(eventBusPort)));
+          "MICRONET_CLUSTER_EVENTBUS_PORT", Integer.toString(EVENT_BUS_PORT)));
       started.remove(tlsPair.a());
       started.remove(tlsPair.b());
-      tlsEventBusPort = eventBusPort;
     }
     return tlsPair;
   }
 
-  /** A clustered Vert.x in this JVM with a certificate from the cluster CA, configured exactly as a node. */
+  /** A clustered Vert.x in this JVM with a certificate from the cluster CA, configured exactly as a node (of the TLS pair's cluster). */
   private Vertx joinAsMember(String cluster) {
-    EventBusOptions eventBus = new EventBusOptions().setHost(HOST).setSsl(true)
+    EventBusOptions eventBus = new EventBusOptions().setHost(bed.bridgeAddress()).setSsl(true)
       .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(certs.resolve("member.key").toString())
         .setCertPath(certs.resolve("member.crt").toString()))
       .setTrustOptions(new PemTrustOptions().addCertPath(certs.resolve("ca.crt").toString()))
       .setClientAuth(ClientAuth.REQUIRED).setTrustAll(false);
-    return join(cluster, eventBus, "member with the cluster CA's certificate");
+    return join(cluster, bed.members(TLS_A, TLS_B), eventBus, "member with the cluster CA's certificate");
   }
 
   /** A direct request from {@code from} with forged identity headers (and the token, if any): 200, or the failure code. */
@@ -428,20 +442,20 @@ class ClusterTlsIT {
     return ((ReplyException) reply.cause()).failureCode();
   }
 
-  private String login(int port, String username, String password) {
-    HttpResponse<Buffer> login = http.post(port, HOST, "/api/auth/login").timeout(REQUEST_TIMEOUT_MS)
+  private String login(String gateway, String username, String password) {
+    HttpResponse<Buffer> login = http.post(GATEWAY_PORT, gateway, "/api/auth/login").timeout(REQUEST_TIMEOUT_MS)
       .sendJsonObject(new JsonObject().put("username", username).put("password", password)).await();
     assertEquals(200, login.statusCode(), login::bodyAsString);
     return login.bodyAsJsonObject().getString("token");
   }
 
-  private int setRole(int port, String token, String userId, String role) {
-    return http.put(port, HOST, "/api/users/" + userId).bearerTokenAuthentication(token).timeout(REQUEST_TIMEOUT_MS)
+  private int setRole(String gateway, String token, String userId, String role) {
+    return http.put(GATEWAY_PORT, gateway, "/api/users/" + userId).bearerTokenAuthentication(token).timeout(REQUEST_TIMEOUT_MS)
       .sendJsonObject(new JsonObject().put("role", role)).await().statusCode();
   }
 
-  private int usersList(int port, String token) {
-    return http.get(port, HOST, "/api/users").bearerTokenAuthentication(token).timeout(REQUEST_TIMEOUT_MS).send().await().statusCode();
+  private int usersList(String gateway, String token) {
+    return http.get(GATEWAY_PORT, gateway, "/api/users").bearerTokenAuthentication(token).timeout(REQUEST_TIMEOUT_MS).send().await().statusCode();
   }
 
   // ---- the foreign member --------------------------------------------------------------------------------
@@ -451,20 +465,23 @@ class ClusterTlsIT {
    * same member list) — with no event-bus certificate at all, or with {@code certificate} from another CA and
    * trusting every server (the worst stranger: it would accept any node's reply).
    */
-  private Vertx joinAsForeigner(String cluster, PemKeyCertOptions certificate) {
-    EventBusOptions eventBus = new EventBusOptions().setHost(HOST);
+  private Vertx joinAsForeigner(String cluster, String members, PemKeyCertOptions certificate) {
+    EventBusOptions eventBus = new EventBusOptions().setHost(bed.bridgeAddress());
     if (certificate != null) {
       eventBus.setSsl(true).setKeyCertOptions(certificate).setTrustAll(true);
     }
-    return join(cluster, eventBus, "foreign member " + (certificate == null ? "without certificate" : "with another CA's certificate"));
+    return join(cluster, members, eventBus, "foreign member " + (certificate == null ? "without certificate" : "with another CA's certificate"));
   }
 
-  /** Joins the nodes' Hazelcast like a node would (conf/cluster.xml, same name, same member list), with {@code eventBus}. */
-  private Vertx join(String cluster, EventBusOptions eventBus, String who) {
+  /**
+   * Joins the nodes' Hazelcast like a node would (conf/cluster.xml, same name, same member list), with {@code eventBus},
+   * from this JVM's namespace: at the bridge's address, a host of the bed of its own.
+   */
+  private Vertx join(String cluster, String members, EventBusOptions eventBus, String who) {
     Config hazelcast = new ClasspathXmlConfig("conf/cluster.xml");
     hazelcast.setClusterName(cluster);
-    hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(List.of(HOST));
-    hazelcast.setProperty("hazelcast.local.localAddress", HOST);
+    hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(List.of(members.split(",")));
+    hazelcast.setProperty("hazelcast.local.localAddress", bed.bridgeAddress());
     long started = System.nanoTime();
     Vertx joined = Vertx.builder()
       .with(new VertxOptions().setEventBusOptions(eventBus))
@@ -541,46 +558,12 @@ class ClusterTlsIT {
       "MICRONET_TEST_DB_URL is not set: the TLS cluster test shares a PostgreSQL between its nodes (scripts/test starts one)");
   }
 
-  /** {@code scripts/micronet certs …} of this checkout (found from the built jar: <root>/verticles/target/micronet.jar). */
-  private static void certs(String... args) throws IOException, InterruptedException {
-    Path root = Path.of(System.getProperty("micronet.jar")).toAbsolutePath().getParent().getParent().getParent();
-    List<String> command = new ArrayList<>(List.of(root.resolve("scripts/micronet").toString(), "certs"));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "scripts/micronet certs did not finish");
-    assertEquals(0, process.exitValue(), () -> String.join(" ", command) + ":\n" + output);
-  }
-
-  /** A non-loopback, non-link-local IPv4 address of an interface that is up, if any. */
-  private static Optional<String> networkAddress() throws SocketException {
-    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (!nic.isUp() || nic.isLoopback()) {
-        continue;
-      }
-      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-        if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
-          return Optional.of(address.getHostAddress());
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private HttpResponse<Buffer> get(int port, String path) {
-    return http.get(port, HOST, path).timeout(REQUEST_TIMEOUT_MS).send().await();
+  private HttpResponse<Buffer> get(String gateway, String path) {
+    return http.get(GATEWAY_PORT, gateway, path).timeout(REQUEST_TIMEOUT_MS).send().await();
   }
 
   private void measure(String what, Duration took) {
     timings.put(what, took);
     System.out.printf("[cluster-tls-it] %s: %d ms%n", what, took.toMillis());
-  }
-
-  private static int freePort() {
-    try {
-      return Nodes.freePort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

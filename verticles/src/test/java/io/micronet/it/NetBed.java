@@ -1,6 +1,11 @@
 package io.micronet.it;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +77,42 @@ final class NetBed implements AutoCloseable {
   /** Every host's Hazelcast member address, {@code host:5701} (one port each: see conf/cluster.xml on healing). */
   String members() {
     return IntStream.rangeClosed(1, hosts).mapToObj(k -> address(k) + ":5701").collect(Collectors.joining(","));
+  }
+
+  /** The Hazelcast member addresses of hosts {@code ks} only, {@code host:5701} each: a cluster on some of the hosts. */
+  String members(int... ks) {
+    return IntStream.of(ks).mapToObj(k -> address(k) + ":5701").collect(Collectors.joining(","));
+  }
+
+  /** The launcher flags of a cluster node on host {@code k}: it announces the host's address. */
+  List<String> clusterArgs(int k) {
+    return List.of("-cluster", "-cluster-host", address(k));
+  }
+
+  /**
+   * {@code url}, a PostgreSQL URL of this namespace (the test PostgreSQL listens on 127.0.0.1 only, and a host's
+   * loopback is its own), as the hosts reach it: through a TCP relay on the bridge's address that {@code vertx} runs
+   * until it is closed. Each connection is relayed as it is, both ways; either side closing closes the other.
+   */
+  String reachableFromHosts(Vertx vertx, String url) {
+    URI uri = URI.create(url);
+    String target = uri.getHost();
+    int targetPort = uri.getPort() == -1 ? 5432 : uri.getPort();
+    NetClient client = vertx.createNetClient();
+    int relayPort = vertx.createNetServer().connectHandler(from -> {
+      from.pause();
+      client.connect(targetPort, target).onComplete(connected -> {
+        if (connected.failed()) {
+          from.close();
+          return;
+        }
+        NetSocket to = connected.result();
+        to.pipeTo(from);
+        from.pipeTo(to);
+      });
+    }).listen(0, bridgeAddress()).await().actualPort();
+    return uri.getScheme() + "://" + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@") + bridgeAddress() + ":" + relayPort
+      + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
   /** The command prefix that runs a program inside host {@code k} (it execs: the process is the program itself). */

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -148,6 +149,33 @@ final class Nodes implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start node " + name, e);
     }
+  }
+
+  /**
+   * A cluster node inside host {@code host} of {@code bed}, announcing the host's address ({@link NetBed#clusterArgs}); as
+   * {@link #start(String, Path, Map, List)} otherwise.
+   */
+  Node startOnHost(NetBed bed, int host, String name, Path workingDir, Map<String, String> env) {
+    return start(name, workingDir, env, bed.inHost(host), bed.clusterArgs(host));
+  }
+
+  /** The event-bus TLS settings of a node: {@code certs/<certName>.key|.crt} and {@code certs/ca.crt} (see {@link #certs}). */
+  static Map<String, String> clusterTls(Path certs, String certName) {
+    return Map.of(
+      "MICRONET_CLUSTER_TLS_KEY", certs.resolve(certName + ".key").toString(),
+      "MICRONET_CLUSTER_TLS_CERT", certs.resolve(certName + ".crt").toString(),
+      "MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString());
+  }
+
+  /** {@code scripts/micronet certs …} of this checkout (found from the built jar: <root>/verticles/target/micronet.jar). */
+  static void certs(String... args) throws IOException, InterruptedException {
+    Path root = Path.of(System.getProperty("micronet.jar")).toAbsolutePath().getParent().getParent().getParent();
+    List<String> command = new ArrayList<>(List.of(root.resolve("scripts/micronet").toString(), "certs"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "scripts/micronet certs did not finish");
+    assertEquals(0, process.exitValue(), () -> String.join(" ", command) + ":\n" + output);
   }
 
   /** SIGKILL, like kill -9: no shutdown hook, no unpublishing. Returns when the process is gone (its nanoTime of death). */

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static io.micronet.it.Nodes.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -224,11 +225,9 @@ class PartitionIT {
     env.put("MICRONET_CLUSTER_MEMBERS", bed.members());
     env.put("MICRONET_DATA_DIR", dataDir.toString());
     env.put("MICRONET_JWT_SECRET", jwtSecret);
-    env.put("MICRONET_CLUSTER_TLS_KEY", certs.resolve(name + ".key").toString());
-    env.put("MICRONET_CLUSTER_TLS_CERT", certs.resolve(name + ".crt").toString());
-    env.put("MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString());
+    env.putAll(Nodes.clusterTls(certs, name));
     env.putAll(extraEnv);
-    return nodes.start(name, dataDir, env, bed.inHost(host), List.of("-cluster", "-cluster-host", bed.address(host)));
+    return nodes.startOnHost(bed, host, name, dataDir, env);
   }
 
   private void assertOneProductsInstanceOnHost2() {
