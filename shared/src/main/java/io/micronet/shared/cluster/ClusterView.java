@@ -91,7 +91,7 @@ public final class ClusterView {
       return List.of();
     }
     unnamedJoins.remove(id);
-    return List.of(joined(id));
+    return List.of(joined(id, nowMs));
   }
 
   /** Node {@code id}'s agent withdrew its record while the node was still a member: it is stopping. */
@@ -159,7 +159,7 @@ public final class ClusterView {
       if (lost.remove(came.id()) != null) {
         returned.add(came.id());
       } else if (described.get(came.id()).name() != null) {
-        changes.add(joined(came.id()));
+        changes.add(joined(came.id(), nowMs));
       } else {
         unnamedJoins.put(came.id(), nowMs);
       }
@@ -179,18 +179,21 @@ public final class ClusterView {
     List<String> waitedEnough = unnamedJoins.entrySet().stream().filter(e -> nowMs - e.getValue() >= NAME_WAIT_MS).map(Map.Entry::getKey).toList();
     waitedEnough.forEach(id -> {
       unnamedJoins.remove(id);
-      changes.add(joined(id));
+      changes.add(joined(id, nowMs));
     });
     forget(nowMs);
     return changes;
   }
 
   /** A member new to this side: announced, and a lost node of the same name (restarted: a new node id) is not missing. */
-  private Change joined(String id) {
+  private Change joined(String id, long nowMs) {
     String name = described.get(id).name();
     String replaces = "";
     if (name != null && lost.values().removeIf(l -> name.equals(l.name()))) {
       replaces = " (in place of the node of that name lost earlier)";
+      if (lost.isEmpty()) {
+        healedAtMs = nowMs;
+      }
     }
     return new Change(Type.JOINED, id, "node " + label(id) + " joined" + replaces + " — the cluster has " + names(members));
   }

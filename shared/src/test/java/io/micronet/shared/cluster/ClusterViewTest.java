@@ -140,6 +140,7 @@ class ClusterViewTest {
     assertEquals(Type.JOINED, joined.get(0).type());
     assertTrue(joined.get(0).text().startsWith("node h2 (10.77.0.12) joined (in place of the node of that name lost earlier)"), joined.get(0).text());
     assertFalse(view.partitioned(6000));
+    assertEquals("1970-01-01T00:00:06Z", view.toJson(6000).getString("healedAt"));
   }
 
   @Test
