@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.cluster.ClusterWatch;
 import io.micronet.shared.discovery.UpstreamDirectory;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.config.TlsFiles;
@@ -52,6 +53,7 @@ public class GatewayVerticle extends VerticleBase {
   private MergeWatch merges;
   private TokenVerifier verifier;
   private MonitorView monitorView;
+  private ClusterWatch clusterWatch;
   private GatewayFigures figures;
   private long figuresTimer = -1;
 
@@ -93,7 +95,9 @@ public class GatewayVerticle extends VerticleBase {
     // this node's half of a partition merged back: the other half's instances are members again, look now
     merges = MergeWatch.onMerged(vertx, v -> directory.refresh());
     monitorView = new MonitorView(vertx);
-    StatusReport status = new StatusReport(directory, config.definitions(), routed, monitorView);
+    // which nodes this side of the cluster sees, for /status (the feed hears of changes from the node, not from here)
+    clusterWatch = ClusterWatch.start(vertx, discovery, config.nodeName(), refreshMs, changes -> { });
+    StatusReport status = new StatusReport(directory, config.definitions(), routed, monitorView, clusterWatch.view());
     return Future.all(directory.start(refreshMs), TokenVerifier.start(vertx, config), vertx.executeBlocking(ApiDocs::load), monitorView.start())
       .compose(ready -> {
         verifier = ready.resultAt(1);
@@ -154,6 +158,7 @@ public class GatewayVerticle extends VerticleBase {
       : server.shutdown(config.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
     drained = Future.join(drained, management).mapEmpty();
     return drained.eventually(() -> monitorView == null ? Future.succeededFuture() : monitorView.stop())
+      .eventually(() -> clusterWatch == null ? Future.succeededFuture() : clusterWatch.stop())
       .eventually(() -> directory == null ? Future.succeededFuture() : directory.stop())
       .eventually(() -> verifier == null ? Future.succeededFuture() : verifier.stop())
       .eventually(() -> {

@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.shared.cluster.ClusterView;
 import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.shared.config.ServiceDefinitions;
 import io.micronet.shared.discovery.Upstream;
@@ -26,6 +27,8 @@ import java.util.Set;
  * {@code /status} and {@code /api/services}. {@code /status} is the health monitor's view while its snapshots are
  * fresh ({@code source: monitor}), else the gateway's own, judged by the same {@link HealthRule} from this gateway's
  * breakers ({@code source: gateway}): each cluster-scope service it routes, and the plain HTTP services it fronts.
+ * Either way its {@code cluster} section is this node's own view of the cluster ({@link ClusterView}): the members of
+ * the side of a partition this gateway is on, and the nodes that side lost.
  */
 final class StatusReport {
 
@@ -35,21 +38,22 @@ final class StatusReport {
   private final ServiceDefinitions definitions;
   private final Set<String> routed;
   private final MonitorView monitor;
+  private final ClusterView cluster;
   private final HealthRule rule = new HealthRule();
 
-  StatusReport(UpstreamDirectory directory, ServiceDefinitions definitions, Set<String> routed, MonitorView monitor) {
+  StatusReport(UpstreamDirectory directory, ServiceDefinitions definitions, Set<String> routed, MonitorView monitor, ClusterView cluster) {
     this.directory = directory;
     this.definitions = definitions;
     this.routed = Set.copyOf(routed);
     this.monitor = monitor;
+    this.cluster = cluster;
   }
 
   JsonObject build() {
-    Optional<HealthView> fresh = monitor.fresh(System.currentTimeMillis());
-    if (fresh.isPresent()) {
-      return fresh.get().toStatusJson("monitor").mergeIn(monitor.meta());
-    }
-    return ownView().toStatusJson(GATEWAY);
+    long now = System.currentTimeMillis();
+    Optional<HealthView> fresh = monitor.fresh(now);
+    JsonObject body = fresh.isPresent() ? fresh.get().toStatusJson("monitor").mergeIn(monitor.meta()) : ownView().toStatusJson(GATEWAY);
+    return body.put("cluster", cluster.toJson(now));
   }
 
   /** The gateway's own view: its breakers, through the one rule (no checks: the monitor does those). */

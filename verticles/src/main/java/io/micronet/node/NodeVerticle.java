@@ -1,5 +1,7 @@
 package io.micronet.node;
 
+import io.micronet.shared.cluster.ClusterView;
+import io.micronet.shared.cluster.ClusterWatch;
 import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.discovery.HttpEndpointSpec;
@@ -8,6 +10,8 @@ import io.micronet.shared.discovery.MergeWatch;
 import io.micronet.shared.discovery.NodeIdentity;
 import io.micronet.shared.discovery.RecordPublisher;
 import io.micronet.shared.discovery.RecordReaper;
+import io.micronet.shared.events.ActivityEvent;
+import io.micronet.shared.events.Feeds;
 import io.micronet.shared.storage.Database;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -29,7 +33,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * A node: checks its configuration, announces the plain HTTP services its conf names, reaps the discovery records of
- * nodes that left the cluster, and deploys its node agent ({@link NodeAgent}), which runs this node's instances. On
+ * nodes that left the cluster, tells the activity feed what its side of the cluster sees change (when it is that
+ * side's oldest member, so each change is said once per side: {@link ClusterWatch}), and deploys its node agent ({@link NodeAgent}), which runs this node's instances. On
  * shutdown the agent stops the instances by drain order (the gateway first: it finishes the requests it holds; then
  * the services, which unpublish and finish theirs), then the agent itself goes.
  */
@@ -46,6 +51,7 @@ public class NodeVerticle extends VerticleBase {
   private RecordReaper reaper;
   private MembershipWatch membership;
   private MergeWatch merges;
+  private ClusterWatch clusterWatch;
   private long reapTimer = -1;
   private MessageConsumer<Object> drainConsumer;
   private String agentDeployment;
@@ -85,6 +91,9 @@ public class NodeVerticle extends VerticleBase {
     }
     if (merges != null) {
       merges.cancel();
+    }
+    if (clusterWatch != null) {
+      clusterWatch.stop();
     }
     if (discovery != null) {
       discovery.close();
@@ -134,6 +143,20 @@ public class NodeVerticle extends VerticleBase {
     // the records of this node are written again by their publishers; this says that a partition has healed
     merges = MergeWatch.onMerged(vertx, v -> LOG.warn("cluster merged after a network partition",
       kv("members", NodeIdentity.clusterManager(vertx).getNodes().size())));
+    long refreshMs = config.section("discovery").getLong("refreshSeconds", 5L) * 1000;
+    clusterWatch = ClusterWatch.start(vertx, discovery, config.nodeName(), refreshMs, this::clusterChanged);
+  }
+
+  /** Every node of a side sees the same changes; the side's oldest member says them. */
+  private void clusterChanged(List<ClusterView.Change> changes) {
+    boolean speaks = clusterWatch.view().speaksForThisSide();
+    for (ClusterView.Change change : changes) {
+      LOG.info("cluster changed", kv("change", change.type().name()), kv("nodeId", change.nodeId()), kv("text", change.text()),
+        kv("announced", speaks));
+      if (speaks) {
+        Feeds.activity(vertx, ActivityEvent.of("cluster", ActivityEvent.Kind.CLUSTER, null, null, change.nodeId(), change.text()));
+      }
+    }
   }
 
   private void reap() {

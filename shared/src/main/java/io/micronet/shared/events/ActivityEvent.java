@@ -35,7 +35,9 @@ public record ActivityEvent(String id, Instant time, String actor, Kind kind, St
     /** a ChatOps command ran */
     CHATOPS,
     /** an alert changed state */
-    ALERT;
+    ALERT,
+    /** cluster membership: a node dropped (no heartbeat) or left, a node joined, the halves of a partition merged */
+    CLUSTER;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);

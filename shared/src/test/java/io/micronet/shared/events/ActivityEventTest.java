@@ -18,6 +18,15 @@ class ActivityEventTest {
   }
 
   @Test
+  void aClusterEventReadsBackWithItsKind() {
+    ActivityEvent event = ActivityEvent.of("cluster", ActivityEvent.Kind.CLUSTER, null, null, "id-2",
+      "node h2 (10.77.0.12) left the cluster: no heartbeat — this side sees h1");
+    assertEquals("cluster", event.toJson().getString("kind"));
+    assertEquals(event, ActivityEvent.fromJson(event.toJson()));
+    assertEquals(ActivityEvent.Kind.CLUSTER, ActivityEvent.Kind.parse("Cluster"));
+  }
+
+  @Test
   void junkIsIgnoredAndLongTextsAreCut() {
     assertNull(ActivityEvent.fromJson(new JsonObject().put("type", "activity")));
     assertNull(ActivityEvent.fromJson(ActivityEvent.of("a", ActivityEvent.Kind.HEALTH, "s", null, null, "t").toJson().put("kind", "party")));

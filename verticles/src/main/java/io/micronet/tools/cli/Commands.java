@@ -280,9 +280,9 @@ final class Commands {
   }
 
   @Command(name = "activity", mixinStandardHelpOptions = true, abbreviateSynopsis = true, usageHelpAutoWidth = true,
-    description = "The activity feed, newest first: lifecycle, health, breaker, failure, scale events (GET /api/activity).")
+    description = "The activity feed, newest first: lifecycle, health, breaker, failure, scale, cluster events (GET /api/activity).")
   static final class Activity extends Base {
-    @Option(names = "--kind", paramLabel = "KIND", description = "lifecycle, health, breaker, failure, scale, chatops, alert")
+    @Option(names = "--kind", paramLabel = "KIND", description = "lifecycle, health, breaker, failure, scale, chatops, alert, cluster")
     String kind;
 
     @Option(names = "--service", paramLabel = "SERVICE", description = "only events of this service")

@@ -34,8 +34,22 @@ final class Views {
         Shapes.count(s.getValue("healthy")), Shapes.reasons(s));
     }
     String overall = Cells.text(status.getValue("status"));
-    String head = style.bold("platform") + " " + style.status(overall, overall) + style.dim("  " + url) + "\n";
+    String head = style.bold("platform") + " " + style.status(overall, overall) + style.dim("  " + url) + "\n"
+      + partition(status.getValue("cluster"));
     return head + (table.isEmpty() ? "no services known\n" : "\n" + table.render(style));
+  }
+
+  /** While the answering side misses nodes lost without a heartbeat: which ones, since when, and what it sees. */
+  private String partition(Object cluster) {
+    if (!(cluster instanceof JsonObject c) || !Boolean.TRUE.equals(c.getValue("partitioned"))) {
+      return "";
+    }
+    List<String> lost = Shapes.items(c.getValue("lost")).stream()
+      .map(n -> Cells.text(n.getValue("name") != null ? n.getValue("name") : n.getValue("host")) + " (" + Cells.text(n.getValue("host"))
+        + ", since " + Cells.time(n.getValue("since")) + ")").toList();
+    List<String> members = Shapes.items(c.getValue("members")).stream()
+      .map(n -> Cells.text(n.getValue("name") != null ? n.getValue("name") : n.getValue("host"))).sorted().toList();
+    return style.status("DOWN", "partitioned") + ": this side sees " + String.join(", ", members) + "; lost " + String.join(", ", lost) + "\n";
   }
 
   /** {@code /api/graph} as one row per service (status, instances, what it depends on, why), or one service in full. */

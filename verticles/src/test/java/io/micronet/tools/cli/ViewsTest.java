@@ -36,6 +36,24 @@ class ViewsTest {
   }
 
   @Test
+  void aPartitionIsSaidUnderThePlatformLine() {
+    JsonObject split = new JsonObject("""
+      {"status":"UP","services":{"users":{"status":"UP","instances":1,"healthy":1}},
+       "cluster":{"partitioned":true,"since":"2026-01-02T03:04:05Z",
+         "members":[{"id":"a","name":"h1","host":"10.77.0.11"}],
+         "lost":[{"id":"b","name":"h2","host":"10.77.0.12","since":"2026-01-02T03:04:05Z","reason":"no heartbeat"}]}}""");
+    assertEquals("""
+      platform UP  http://x
+      partitioned: this side sees h1; lost h2 (10.77.0.12, since 2026-01-02 03:04:05)
+
+      SERVICE  STATUS  INSTANCES  HEALTHY
+      users    UP              1        1
+      """, plain.status(split, "http://x"));
+    split.getJsonObject("cluster").put("partitioned", false).put("lost", new JsonArray());
+    assertFalse(plain.status(split, "http://x").contains("partitioned"), "nothing said when whole");
+  }
+
+  @Test
   void aColumnWithNothingInItIsLeftOut() {
     JsonObject allUp = new JsonObject("""
       {"status":"UP","services":{"users":{"status":"UP","instances":1,"healthy":1}}}""");
