@@ -80,7 +80,7 @@ final class Reconciler {
         .put("text", "accepted: the reconciler takes it up after the round under way (see GET /api/nodes)")
       : progress.answer.get()));
     answered.future().onComplete(ar -> vertx.cancelTimer(timer));
-    serially(() -> world().compose(world -> plan(command, world, answered, progress)))
+    serially(() -> worldWithNewAgents(2).compose(world -> plan(command, world, answered, progress)))
       .onFailure(answered::tryFail);
     return answered.future();
   }
@@ -226,6 +226,15 @@ final class Reconciler {
         boolean unknown = silent.stream().anyMatch(id -> nodes.stream().noneMatch(n -> n.id().equals(id)));
         return new World(counts, nodes, silent, unknown);
       });
+  }
+
+  /**
+   * The world, asked again (at most {@code retries} times) while an agent nothing is known of yet stays silent: a node
+   * that just joined answers its first call late (a new TLS connection), and a command planned without it would place
+   * nothing there. Rounds do not need this: they wait for the next round instead.
+   */
+  private Future<World> worldWithNewAgents(int retries) {
+    return world().compose(world -> world.unknown() && retries > 0 ? worldWithNewAgents(retries - 1) : Future.succeededFuture(world));
   }
 
   private record World(Map<String, Integer> desired, List<NodeState> nodes, Set<String> frozen, boolean unknown) {

@@ -2,9 +2,6 @@ package io.micronet.it;
 
 import io.micronet.shared.config.DbUrl;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -12,36 +9,33 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The PostgreSQL of {@code MICRONET_TEST_DB_URL} (a loopback server of {@code scripts/test-postgres}) for nodes on the
- * test bed: a database of this run's own on it, reached from the hosts through a TCP relay on the bed's bridge address
- * in the test JVM (the server itself stays on loopback). The relay runs in this JVM's namespace, where the bridge is:
- * a host whose link is cut loses the database along with everything else, as a cut-off host would.
+ * test bed: a database of this run's own on it, reached from the hosts through the bed's relay on the bridge
+ * ({@link NetBed#reachableFromHosts}; the server itself stays on loopback): a host whose link is cut loses the
+ * database along with everything else, as a cut-off host would.
  */
 final class BedPostgres implements AutoCloseable {
 
   private final Vertx vertx;
   private final DbUrl server;
   private final String database;
-  private final NetServer relay;
-  private final NetClient upstream;
+  private final String nodeUrl;
   private final Pool pool;
 
-  private BedPostgres(Vertx vertx, DbUrl server, String database, NetServer relay, NetClient upstream) {
+  private BedPostgres(Vertx vertx, DbUrl server, String database, String nodeUrl) {
     this.vertx = vertx;
     this.server = server;
     this.database = database;
-    this.relay = relay;
-    this.upstream = upstream;
+    this.nodeUrl = nodeUrl;
     this.pool = pool(vertx, server, database);
   }
 
-  /** A fresh database {@code name} on the test server, relayed at {@code bridgeAddress}. */
-  static BedPostgres create(Vertx vertx, String bridgeAddress, String name) {
+  /** A fresh database {@code name} on the test server, for the nodes of {@code bed}. */
+  static BedPostgres create(Vertx vertx, NetBed bed, String name) {
     String url = System.getenv("MICRONET_TEST_DB_URL");
     if (url == null || url.isBlank()) {
       fail("MICRONET_TEST_DB_URL is not set: the nodes on the bed share a PostgreSQL. Run the tests with scripts/test "
@@ -54,35 +48,14 @@ final class BedPostgres implements AutoCloseable {
     } finally {
       admin.close().await();
     }
-    NetClient upstream = vertx.createNetClient();
-    NetServer relay = vertx.createNetServer().connectHandler(from -> relayTo(upstream, server, from));
-    relay.listen(0, bridgeAddress).await();
-    return new BedPostgres(vertx, server, name, relay, upstream);
+    URI original = URI.create(url);
+    String ownDatabase = original.getScheme() + "://" + original.getRawAuthority() + "/" + name;
+    return new BedPostgres(vertx, server, name, bed.reachableFromHosts(vertx, ownDatabase));
   }
 
-  private static void relayTo(NetClient upstream, DbUrl server, NetSocket from) {
-    from.pause();
-    upstream.connect(server.port(), server.host()).onComplete(connected -> {
-      if (connected.failed()) {
-        from.close();
-        return;
-      }
-      NetSocket to = connected.result();
-      from.pipeTo(to);
-      to.pipeTo(from);
-      from.resume();
-    });
-  }
-
-  /** The URL the nodes use: the relay's address, this run's database, the server's user and password. */
-  String nodeUrl(String bridgeAddress) {
-    try {
-      URI original = new URI(System.getenv("MICRONET_TEST_DB_URL"));
-      return new URI(original.getScheme(), original.getRawUserInfo(), bridgeAddress, relay.actualPort(), "/" + database, null, null)
-        .toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The URL the nodes use: the relay on the bridge, this run's database. */
+  String nodeUrl() {
+    return nodeUrl;
   }
 
   /** A pool on this run's database, straight to the server, for the test's own checks. */
@@ -100,11 +73,9 @@ final class BedPostgres implements AutoCloseable {
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
   }
 
-  /** Stops the relay and drops the run's database (the nodes must be gone: their sessions are ended by force). */
+  /** Drops the run's database (the nodes must be gone: their sessions are ended by force). */
   @Override
   public void close() {
-    relay.close().await();
-    upstream.close().await();
     pool.close().await();
     Pool admin = pool(vertx, server, server.database());
     try {

@@ -90,9 +90,9 @@ class PartitionIT {
     clusterName = "partition-" + runId;
     jwtSecret = Nodes.randomSecret();
     certs = workDir.resolve("certs");
-    Certificates.make(certs, "ca");
-    Certificates.make(certs, "node", "h1", bed.address(1));
-    Certificates.make(certs, "node", "h2", bed.address(2));
+    certs("ca", certs.toString());
+    certs("node", certs.toString(), "h1", bed.address(1));
+    certs("node", certs.toString(), "h2", bed.address(2));
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
     managerToken = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("it-manager", "it-manager", Caller.MANAGER), 3600);

@@ -111,9 +111,9 @@ class ThreeHostsIT {
     clusterName = "three-hosts-" + runId;
     jwtSecret = Nodes.randomSecret();
     certs = workDir.resolve("certs");
-    Certificates.make(certs, "ca");
+    Nodes.certs("ca", certs.toString());
     for (int k = 1; k <= HOSTS; k++) {
-      Certificates.make(certs, "node", "h" + k, bed.address(k));
+      Nodes.certs("node", certs.toString(), "h" + k, bed.address(k));
     }
     // the orders a cut leaves unanswered are settled sooner than the default minute, so that the test sees the end
     conf = workDir.resolve("conf.json");
@@ -121,7 +121,7 @@ class ThreeHostsIT {
       .put("orders", new JsonObject().put("recoverAfterSeconds", 10).put("recoveryIntervalSeconds", 2))).encodePrettily());
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
-    postgres = BedPostgres.create(vertx, bed.bridgeAddress(), "three_hosts_" + runId.replace('-', '_'));
+    postgres = BedPostgres.create(vertx, bed, "three_hosts_" + runId.replace('-', '_'));
     managerToken = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("it-manager", "it-manager", Caller.MANAGER), 3600);
     System.out.println("[three-hosts-it] cluster " + clusterName + ", members " + bed.members() + ", node logs in " + workDir);
   }
@@ -403,14 +403,13 @@ class ThreeHostsIT {
     env.put("MICRONET_CLUSTER_NAME", clusterName);
     env.put("MICRONET_CLUSTER_MEMBERS", bed.members());
     env.put("MICRONET_DATA_DIR", dataDir.toString());
-    env.put("MICRONET_DB_URL", postgres.nodeUrl(bed.bridgeAddress()));
+    env.put("MICRONET_DB_URL", postgres.nodeUrl());
     env.put("MICRONET_JWT_SECRET", jwtSecret);
     env.put("MICRONET_HTTP_PORT", Integer.toString(GATEWAY_PORT));
-    env.put("MICRONET_CLUSTER_TLS_KEY", certs.resolve(name + ".key").toString());
-    env.put("MICRONET_CLUSTER_TLS_CERT", certs.resolve(name + ".crt").toString());
-    env.put("MICRONET_CLUSTER_TLS_CA", certs.resolve("ca.crt").toString());
-    hosts.put(host, nodes.start(name, dataDir, env, bed.inHost(host),
-      List.of("-cluster", "-cluster-host", bed.address(host), "-conf", conf.toString())));
+    env.putAll(Nodes.clusterTls(certs, name));
+    List<String> args = new ArrayList<>(bed.clusterArgs(host));
+    args.addAll(List.of("-conf", conf.toString()));
+    hosts.put(host, nodes.start(name, dataDir, env, bed.inHost(host), args));
   }
 
   // ---- what users see, at host K's gateway -----------------------------------------------------------
