@@ -345,9 +345,13 @@ class ThreeHostsIT {
       awaitUntil("exactly one reconciler, seen at hosts 1 and 2", HEAL_LIMIT, restored,
         () -> nodeNames(1).equals(Set.of("h1", "h2", "h3")) && reconcilers(1).size() == 1 && reconcilers(2).equals(reconcilers(1))));
     // the merge: host 1's side joined the others' (the larger), whose reconciler leads and trims the extras
-    measure("leaders' host restored -> the instance counts are the desired ones",
-      awaitUntil("users x1, products x3, orders x3 in the whole cluster, for 5 s in a row", HEAL_LIMIT, restored,
-        () -> countsStayDesired(Duration.ofSeconds(5))));
+    // the extras both sides placed are removed by the remaining reconciler's next rounds (a guard, not the 30 s)
+    long[] steadyFrom = {0};
+    awaitUntil("users x1, products x3, orders x3 in the whole cluster, for 5 s in a row", TAKEOVER_LIMIT, restored, () -> {
+      steadyFrom[0] = System.nanoTime();
+      return countsStayDesired(Duration.ofSeconds(5));
+    });
+    measure("leaders' host restored -> the instance counts are the desired ones (and stay)", Duration.ofNanos(steadyFrom[0] - restored));
     // host 1, alone (out of the test's reach too), ran its own reconciler all along: it tried to place what it missed
     // (the stateful services cannot start there: the database is on the other side of the cut), so the counts above
     // are the merge's work, not a side that did nothing
