@@ -2,6 +2,7 @@ package io.micronet.gateway;
 
 import io.micronet.shared.discovery.Upstream;
 import io.micronet.shared.discovery.UpstreamDirectory;
+import io.micronet.shared.security.Access;
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.security.Caller;
@@ -82,7 +83,10 @@ final class GatewayRoutes {
 
     own(router, GatewayEndpoint.HEALTH).handler(ctx -> ReplyWriter.json(ctx, 200, new JsonObject().put("status", "UP")));
     own(router, GatewayEndpoint.READY).handler(readiness::handle);
-    own(router, GatewayEndpoint.STATUS).handler(ctx -> ReplyWriter.json(ctx, 200, status.build()));
+    // anyone may read /status; the cluster's node names and addresses only a manager (any other token: as anonymous)
+    own(router, GatewayEndpoint.STATUS).handler(ctx -> guard.check(ctx.request().getHeader("Authorization"), Access.MANAGER)
+      .map(manager -> true).otherwise(false)
+      .onSuccess(forManager -> ReplyWriter.json(ctx, 200, status.build(forManager))));
     own(router, GatewayEndpoint.METRICS).handler(new MetricsAccess(guard, edge.clientAddress(), !edge.metricsOnManagementPort())).handler(metricsHandler);
     own(router, GatewayEndpoint.OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", UpstreamClient.JSON).end(docs.openApi()));
     own(router, GatewayEndpoint.DOCS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs.page()));

@@ -49,11 +49,12 @@ final class StatusReport {
     this.cluster = cluster;
   }
 
-  JsonObject build() {
+  /** The cluster section names the nodes and their addresses for a manager; anyone else gets the counts only. */
+  JsonObject build(boolean forManager) {
     long now = System.currentTimeMillis();
     Optional<HealthView> fresh = monitor.fresh(now);
     JsonObject body = fresh.isPresent() ? fresh.get().toStatusJson("monitor").mergeIn(monitor.meta()) : ownView().toStatusJson(GATEWAY);
-    return body.put("cluster", cluster.toJson(now));
+    return body.put("cluster", forManager ? cluster.toJson(now) : cluster.toSummaryJson(now));
   }
 
   /** The gateway's own view: its breakers, through the one rule (no checks: the monitor does those). */

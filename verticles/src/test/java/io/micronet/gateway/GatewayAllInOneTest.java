@@ -619,6 +619,26 @@ class GatewayAllInOneTest {
   }
 
   @Test
+  void statusNamesTheClusterNodesOnlyToAManager() {
+    JsonObject forManager = app.call(GET, "/status").bearer(app.managerToken()).send().bodyAsJsonObject().getJsonObject("cluster");
+    assertFalse(forManager.getBoolean("partitioned"), forManager.encode());
+    JsonArray members = forManager.getJsonArray("members");
+    assertEquals(1, members.size(), forManager.encode());
+    assertTrue(members.getJsonObject(0).containsKey("id"), forManager.encode());
+    assertEquals(new JsonArray(), forManager.getJsonArray("lost"));
+    // anyone else (no token, a client's, a forged one: as anonymous, no 401 on an open endpoint) learns counts only
+    for (String token : new String[] {null, app.clientToken(), app.forgedToken()}) {
+      AllInOne.Call call = app.call(GET, "/status");
+      HttpResponse<Buffer> response = (token == null ? call : call.bearer(token)).send();
+      assertEquals(200, response.statusCode(), response::bodyAsString);
+      JsonObject summary = response.bodyAsJsonObject().getJsonObject("cluster");
+      assertEquals(new JsonObject().put("partitioned", false).putNull("since").put("healedAt", summary.getValue("healedAt"))
+        .put("members", 1).put("lost", 0), summary);
+      assertFalse(response.bodyAsString().contains(members.getJsonObject(0).getString("id")), "no node id for " + token);
+    }
+  }
+
+  @Test
   void metricsArePrometheusTextWithRoutesAndBreakers() {
     app.awaitProducts("UP", 1);
     String id = create(sample("Sieve")).getString("id");

@@ -58,7 +58,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>the host of the reconciler and monitor leader (host 1, first up) is cut off for 20 s: the other side elects
  *   its own and places host 1's instances on hosts 2 and 3, while host 1 keeps its reconciler and tries to place
  *   what it misses (a side that still reaches the database places its own copies: the cut of test 2 shows it); after
- *   the link returns one reconciler leads and every service has exactly its desired count again;</li>
+ *   the link returns one reconciler leads and every service has exactly its desired count again; operators see it:
+ *   host 2's {@code /status} says partitioned, naming the nodes of its side and host 1 as lost, and the activity feed
+ *   has the loss and the merge;</li>
  *   <li>host 3 vanishes for good (cut, never restored): its instances are placed on hosts 1 and 2, and purchases
  *   work.</li>
  * </ol>
@@ -338,6 +340,13 @@ class ThreeHostsIT {
         JsonObject status = get(2, "/status").bodyAsJsonObject();
         return "monitor".equals(status.getString("source")) && !monitorLeader.equals(status.getString("leader"));
       }));
+    // what operators see on this side: /status names the nodes it has and the one it lost (a manager's view)
+    measure("leaders' host cut -> /status at host 2 says partitioned: sees h2, h3, lost h1",
+      awaitUntil("GET /status at host 2: cluster partitioned, members h2 h3, lost h1", TAKEOVER_LIMIT, cut, () -> {
+        JsonObject cluster = get(2, "/status").bodyAsJsonObject().getJsonObject("cluster");
+        return cluster.getBoolean("partitioned") && names(cluster.getJsonArray("members")).equals(Set.of("h2", "h3"))
+          && names(cluster.getJsonArray("lost")).equals(Set.of("h1"));
+      }));
     Nodes.pause(Math.max(0, 20_000 - (System.nanoTime() - cut) / 1_000_000));
 
     long restored = bed.restore(1);
@@ -352,6 +361,16 @@ class ThreeHostsIT {
       return countsStayDesired(Duration.ofSeconds(5));
     });
     measure("leaders' host restored -> the instance counts are the desired ones (and stay)", Duration.ofNanos(steadyFrom[0] - restored));
+    // healed: every side whole again, and the feed has what the other side said (host 1's side could not reach the
+    // database while cut off: what it said is in its log only)
+    awaitUntil("GET /status at hosts 1 and 2: not partitioned, three members", HEAL_LIMIT, restored, () -> List.of(1, 2).stream()
+      .map(host -> get(host, "/status").bodyAsJsonObject().getJsonObject("cluster"))
+      .allMatch(cluster -> !cluster.getBoolean("partitioned") && cluster.getJsonArray("members").size() == 3));
+    awaitUntil("the activity feed has the partition and the merge", HEAL_LIMIT, restored, () -> {
+      List<String> texts = listed(2, "/api/activity?kind=cluster&size=100").stream().map(event -> event.getString("text")).toList();
+      return texts.contains("node h1 (" + bed.address(1) + ") left the cluster: no heartbeat — this side sees h2, h3")
+        && texts.stream().anyMatch(text -> text.startsWith("cluster merged after a partition: "));
+    });
     // host 1, alone (out of the test's reach too), ran its own reconciler all along: it tried to place what it missed
     // (the stateful services cannot start there: the database is on the other side of the cut), so the counts above
     // are the merge's work, not a side that did nothing
@@ -366,6 +385,10 @@ class ThreeHostsIT {
   private static long placementsBy(Node node) {
     return node.logLines().filter(line -> line.contains("\"logger_name\":\"io.micronet.node.Reconciler\"")
       && (line.contains("\"message\":\"placed ") || line.contains("\"message\":\"could not place "))).count();
+  }
+
+  private static Set<String> names(JsonArray nodes) {
+    return nodes.stream().map(JsonObject.class::cast).map(node -> node.getString("name")).collect(Collectors.toSet());
   }
 
   /** The whole cluster's counts are the desired ones and stay so for {@code steady} (no extra left to remove). */

@@ -227,6 +227,17 @@ public final class ClusterView {
       .put("members", memberList).put("lost", lostList);
   }
 
+  /**
+   * What anyone may read ({@code /status} without a manager's token): whether this side is partitioned, since when,
+   * the last heal, and how many nodes it has and misses, but not their ids, names or addresses.
+   */
+  public JsonObject toSummaryJson(long nowMs) {
+    JsonObject full = toJson(nowMs);
+    return new JsonObject().put("partitioned", full.getBoolean("partitioned")).put("since", full.getValue("since"))
+      .put("healedAt", full.getValue("healedAt")).put("members", full.getJsonArray("members").size())
+      .put("lost", full.getJsonArray("lost").size());
+  }
+
   private void forget(long nowMs) {
     lost.values().removeIf(l -> nowMs - l.sinceMs() >= forgetLostMs);
     withdrawnAt.values().removeIf(at -> nowMs - at >= WITHDRAWN_MS);

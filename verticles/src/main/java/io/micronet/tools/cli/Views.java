@@ -44,6 +44,11 @@ final class Views {
     if (!(cluster instanceof JsonObject c) || !Boolean.TRUE.equals(c.getValue("partitioned"))) {
       return "";
     }
+    if (c.getValue("members") instanceof Number members && c.getValue("lost") instanceof Number lost) {
+      // what anyone may read: counts (a manager's token shows the nodes: `micronet nodes`)
+      return style.status("DOWN", "partitioned") + ": this side has " + members + " node" + (members.intValue() == 1 ? "" : "s")
+        + ", lost " + lost + " since " + Cells.time(c.getValue("since")) + "\n";
+    }
     List<String> lost = Shapes.items(c.getValue("lost")).stream()
       .map(n -> Cells.text(n.getValue("name") != null ? n.getValue("name") : n.getValue("host")) + " (" + Cells.text(n.getValue("host"))
         + ", since " + Cells.time(n.getValue("since")) + ")").toList();

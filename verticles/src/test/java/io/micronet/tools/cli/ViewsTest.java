@@ -49,6 +49,10 @@ class ViewsTest {
       SERVICE  STATUS  INSTANCES  HEALTHY
       users    UP              1        1
       """, plain.status(split, "http://x"));
+    // without a manager's token /status gives counts, not the nodes
+    split.getJsonObject("cluster").put("members", 1).put("lost", 1);
+    assertTrue(plain.status(split, "http://x").contains("partitioned: this side has 1 node, lost 1 since 2026-01-02 03:04:05\n"),
+      plain.status(split, "http://x"));
     split.getJsonObject("cluster").put("partitioned", false).put("lost", new JsonArray());
     assertFalse(plain.status(split, "http://x").contains("partitioned"), "nothing said when whole");
   }
