@@ -46,7 +46,6 @@ public class NodeVerticle extends VerticleBase {
   private RecordReaper reaper;
   private MembershipWatch membership;
   private MergeWatch merges;
-  private ConnectionWarmup warmup;
   private long reapTimer = -1;
   private MessageConsumer<Object> drainConsumer;
   private String agentDeployment;
@@ -69,9 +68,6 @@ public class NodeVerticle extends VerticleBase {
     warnAboutClusterSettings();
     drainConsumer = vertx.eventBus().localConsumer(DRAIN_ADDRESS, message -> drain().onComplete(ar -> message.reply(null)));
     discovery = ServiceDiscovery.create(vertx);
-    if (vertx.isClustered()) {
-      warmup = ConnectionWarmup.start(vertx, NodeIdentity.nodeId(vertx));
-    }
     startReaper();
     String storage = config.dbUrl() == null ? "embedded:" + config.dataDir() : DbUrl.parse(config.dbUrl()).toString();
     return publishEndpoints(endpoints)
@@ -93,8 +89,7 @@ public class NodeVerticle extends VerticleBase {
     if (discovery != null) {
       discovery.close();
     }
-    Future<Void> warmupStopped = warmup == null ? Future.succeededFuture() : warmup.stop();
-    return Future.join(warmupStopped, drainConsumer.unregister());
+    return drainConsumer.unregister();
   }
 
   private Future<Void> publishEndpoints(List<Record> records) {
