@@ -63,6 +63,8 @@ public class NodeAgent extends ServiceVerticle {
   static final String DEPLOY = "deploy";
   static final String UNDEPLOY = "undeploy";
   static final String APPLY = "apply";
+  /** Reconciler action: an agent that has just started asks for a round now, rather than at the next tick. */
+  static final String ARRIVED = "arrived";
   /** Only the elected reconciler consumes this address (lifecycle commands, from agents, with their service token). */
   static final String RECONCILER_ADDRESS = "micronet.node.reconciler";
   /** Local: NodeVerticle asks the agent to stop this node's instances before it stops the agent itself. */
@@ -136,7 +138,23 @@ public class NodeAgent extends ServiceVerticle {
       })
       .compose(leads -> firstRound)
       .compose(v -> deployNodeScope())
-      .compose(v -> republishRecord());
+      .compose(v -> republishRecord())
+      .onSuccess(v -> askForRound());
+  }
+
+  /**
+   * A node that has just started (a new one, or one restarted after a crash) can take the instances waiting for it: the
+   * reconciler is told at once, with what this node runs, instead of finding it on its next tick (up to
+   * node.reconcileIntervalMs later) and then waiting for its describe over a connection still being made (see
+   * {@link Arrivals}). Best effort: without a reconciler yet, the elected one's first round sees this node anyway.
+   */
+  private void askForRound() {
+    if (leadership.isLeader()) {
+      return; // this node's own first round has run
+    }
+    vertx.eventBus().request(RECONCILER_ADDRESS, Envelope.body(new JsonObject(), new JsonObject(), state().toJson()),
+        Envelope.options(ARRIVED, new CallContext(null, identity.token(), null, null), 5_000))
+      .onFailure(e -> LOG.debug("the reconciler did not hear of this node's start", kv("reason", String.valueOf(e.getMessage()))));
   }
 
   @Override
@@ -170,7 +188,8 @@ public class NodeAgent extends ServiceVerticle {
   private void leadershipChanged(boolean leads) {
     if (leads) {
       leaderConsumer = vertx.eventBus().consumer(RECONCILER_ADDRESS, new ActionDispatcher(ROLE, verifier())
-        .on(APPLY, Access.SERVICE, this::apply));
+        .on(APPLY, Access.SERVICE, this::apply)
+        .on(ARRIVED, Access.SERVICE, this::arrived));
       long intervalMs = micronetConfig.section("node").getLong("reconcileIntervalMs", 2000L);
       roundTimer = vertx.setPeriodic(intervalMs, id -> reconciler.round());
       // a member gone: its instances are placed again now (and once more when Vert.x's own view has caught up)
@@ -191,6 +210,16 @@ public class NodeAgent extends ServiceVerticle {
       }
       republishRecord();
     }
+  }
+
+  /** {@code arrived {node state}} (reconciler only): an agent has just started; a round now (see {@link Arrivals}). */
+  private Future<ServiceResponse> arrived(ServiceRequest request) {
+    NodeState state = NodeState.fromJson(request.bodyObject());
+    if (state == null) {
+      return Future.failedFuture(ServiceException.badRequest("not a node state"));
+    }
+    reconciler.arrived(state);
+    return Future.succeededFuture(ServiceResponse.ok(new JsonObject()));
   }
 
   /** {@code apply} (reconciler only): a command another agent checked, carried out; answers within the caller's time. */
@@ -223,6 +252,7 @@ public class NodeAgent extends ServiceVerticle {
     if (!mayRun.contains(service)) {
       throw new ServiceException(ErrorCode.CONFLICT, "node " + nodeName + " may not run " + service);
     }
+    LOG.info("deploying an instance", kv("service", service));
     return local.deploy(service)
       .compose(running -> republishRecord().map(v -> ServiceResponse.ok(new JsonObject().put("instanceId", running.instanceId())
         .put("service", service).put("node", NodeIdentity.nodeId(vertx)).put("nodeName", nodeName))));

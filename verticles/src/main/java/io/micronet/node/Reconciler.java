@@ -41,6 +41,8 @@ final class Reconciler {
   private boolean roundQueued;
   /** What each agent last answered: used (frozen) for a round in which it stays silent. */
   private final Map<String, NodeState> lastKnown = new HashMap<>();
+  /** What agents said as they started: their answer for a round in which they cannot answer yet. */
+  private final Arrivals arrivals = new Arrivals();
 
   Reconciler(Vertx vertx, Agents agents, DesiredState desired) {
     this.vertx = vertx;
@@ -64,6 +66,12 @@ final class Reconciler {
         return execute(steps, ACTOR, new ArrayList<>()).mapEmpty();
       });
     }).onFailure(e -> LOG.warn("reconcile round failed", kv("reason", String.valueOf(e.getMessage())))).mapEmpty();
+  }
+
+  /** A node's agent has just started and says what it runs: a round now, which may place instances there at once. */
+  Future<Void> arrived(NodeState state) {
+    arrivals.arrived(state, System.currentTimeMillis());
+    return round();
   }
 
   /**
@@ -211,10 +219,16 @@ final class Reconciler {
         Map<String, Optional<NodeState>> described = both.resultAt(1);
         List<NodeState> nodes = new ArrayList<>();
         Set<String> silent = new HashSet<>();
+        long now = System.currentTimeMillis();
         described.forEach((nodeId, state) -> {
+          NodeState arrival = arrivals.take(nodeId, now);
           if (state.isPresent()) {
             nodes.add(state.get());
             lastKnown.put(nodeId, state.get());
+          } else if (arrival != null && !lastKnown.containsKey(nodeId)) {
+            // a new node whose first describe is still on its way: its own word of a moment ago
+            nodes.add(arrival);
+            lastKnown.put(nodeId, arrival);
           } else if (lastKnown.containsKey(nodeId)) {
             nodes.add(lastKnown.get(nodeId));
             silent.add(nodeId);
@@ -223,6 +237,7 @@ final class Reconciler {
           }
         });
         lastKnown.keySet().retainAll(described.keySet());
+        arrivals.prune(now);
         boolean unknown = silent.stream().anyMatch(id -> nodes.stream().noneMatch(n -> n.id().equals(id)));
         return new World(counts, nodes, silent, unknown);
       });
