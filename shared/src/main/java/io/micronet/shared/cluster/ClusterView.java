@@ -109,6 +109,12 @@ public final class ClusterView {
     this.merging = merging;
   }
 
+  /** Whether an agent's record has named node {@code id}. */
+  public boolean named(String id) {
+    Described who = described.get(id);
+    return who != null && who.name() != null;
+  }
+
   public boolean isMember(String id) {
     return members != null && members.stream().anyMatch(m -> m.id().equals(id));
   }
