@@ -174,17 +174,17 @@ public final class ClusterWatch {
       return;
     }
     boolean down = record.getStatus() == Status.DOWN;
-    if (!down && view.named(id)) {
+    if (down) {
+      // taken at once (the member may leave before the registry answers), and taken back when the registry still
+      // holds the agent's record: a real withdrawal removes it before it is announced
+      view.withdrawn(id, System.currentTimeMillis());
+    } else if (view.named(id)) {
       return; // a republished record: the periodic read keeps what it says current
     }
-    long heardAt = System.currentTimeMillis();
     discovery.getRecords(r -> NODE_SERVICE.equals(r.getName()) && InstanceRecords.inOwnAddressSpace(r) && id.equals(InstanceRecords.nodeId(r)))
       .onSuccess(records -> {
-        if (records.isEmpty()) {
-          if (down) {
-            view.withdrawn(id, heardAt);
-          }
-        } else {
+        if (!records.isEmpty()) {
+          view.notWithdrawn(id);
           records.forEach(this::described);
         }
       });
