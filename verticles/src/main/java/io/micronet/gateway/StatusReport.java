@@ -54,6 +54,10 @@ final class StatusReport {
     long now = System.currentTimeMillis();
     Optional<HealthView> fresh = monitor.fresh(now);
     JsonObject body = fresh.isPresent() ? fresh.get().toStatusJson("monitor").mergeIn(monitor.meta()) : ownView().toStatusJson(GATEWAY);
+    if (!forManager) {
+      // the monitor's leader is a node id: a manager's to know, like the cluster's members
+      body.remove("leader");
+    }
     return body.put("cluster", forManager ? cluster.toJson(now) : cluster.toSummaryJson(now));
   }
 

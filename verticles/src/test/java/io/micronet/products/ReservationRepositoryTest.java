@@ -267,6 +267,29 @@ class ReservationRepositoryTest {
     assertEquals(1000, stock(engine, racy.id()), "every unit given back");
   }
 
+  /** Two releases racing each other and their reservation (a retried cancel, recovery): the stock comes back once. */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void twoReleasesRacingTheirReservationGiveTheStockBackOnce(Engine engine) {
+    ReservationRepository reservations = reservations(engine);
+    Product racy = product(engine, "Racy twice", 100, 1000);
+    List<String> ids = new ArrayList<>();
+    List<Future<?>> racing = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      String id = reservationId();
+      ids.add(id);
+      racing.add(reservations.release(id, now()));
+      racing.add(reservations.reserve(id, List.of(new StockLine(racy.id(), 2)), now()).otherwiseEmpty());
+      racing.add(reservations.release(id, now()));
+    }
+    await(Future.join(racing).otherwiseEmpty());
+    for (Future<?> attempt : racing) {
+      assertTrue(attempt.succeeded(), "every release answers: " + attempt.cause());
+    }
+    assertEquals(List.of(), ids.stream().filter(id -> "RESERVED".equals(status(engine, id))).toList());
+    assertEquals(1000, stock(engine, racy.id()), "given back exactly once");
+  }
+
   private static String status(Engine engine, String id) {
     var rows = await(SqlTemplate.forQuery(databases.pool(engine), "SELECT status FROM stock_reservations WHERE id = #{id}")
       .execute(Map.of("id", id)));

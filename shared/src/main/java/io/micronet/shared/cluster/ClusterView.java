@@ -53,7 +53,8 @@ public final class ClusterView {
   private record Described(String name, String host, long atMs) {
   }
 
-  private record Lost(String id, String name, String host, long sinceMs) {
+  /** {@code shared}: another member had its name when it was lost, so a newcomer of that name is no proof of return. */
+  private record Lost(String id, String name, String host, long sinceMs, boolean shared) {
   }
 
   /** A member whose record was withdrawn this long before it left had stopped; later, the withdrawal is old news. */
@@ -101,12 +102,23 @@ public final class ClusterView {
     }
   }
 
+  /** Node {@code id}'s agent record is still there after all: whatever said it was withdrawn was wrong. */
+  public void notWithdrawn(String id) {
+    withdrawnAt.remove(id);
+  }
+
   /**
    * Hazelcast is merging this node's half into the other (lifecycle MERGING until MERGED): its member list passes
    * through "only me" on the way, which is not news; {@link #sync} says nothing meanwhile.
    */
   public void merging(boolean merging) {
     this.merging = merging;
+  }
+
+  /** Whether an agent's record has named node {@code id}. */
+  public boolean named(String id) {
+    Described who = described.get(id);
+    return who != null && who.name() != null;
   }
 
   public boolean isMember(String id) {
@@ -146,7 +158,9 @@ public final class ClusterView {
         described.remove(gone.id());
       } else {
         Described who = described.get(gone.id());
-        lost.put(gone.id(), new Lost(gone.id(), who.name(), who.host() != null ? who.host() : gone.host(), nowMs));
+        boolean shared = who.name() != null && now.stream().anyMatch(m -> described.get(m.id()) != null
+          && who.name().equals(described.get(m.id()).name()));
+        lost.put(gone.id(), new Lost(gone.id(), who.name(), who.host() != null ? who.host() : gone.host(), nowMs, shared));
         changes.add(new Change(Type.DROPPED, gone.id(), "node " + label(gone.id()) + " left the cluster: no heartbeat — this side sees "
           + names(now)));
       }
@@ -189,7 +203,7 @@ public final class ClusterView {
   private Change joined(String id, long nowMs) {
     String name = described.get(id).name();
     String replaces = "";
-    if (name != null && lost.values().removeIf(l -> name.equals(l.name()))) {
+    if (name != null && lost.values().removeIf(l -> !l.shared() && name.equals(l.name()))) {
       replaces = " (in place of the node of that name lost earlier)";
       if (lost.isEmpty()) {
         healedAtMs = nowMs;

@@ -152,6 +152,11 @@ public final class ClusterWatch {
       .onSuccess(records -> records.forEach(this::described));
   }
 
+  /**
+   * An announcement only says "look again" (anyone on the event bus can publish one): the registry says what is there.
+   * Only a live member's agent is looked up — an announcement of any other node is not news (and not kept) — and a
+   * withdrawal counts only when the registry no longer holds that node's agent record.
+   */
   private void announced(JsonObject body) {
     Record record;
     try {
@@ -162,16 +167,27 @@ public final class ClusterWatch {
     if (!NODE_SERVICE.equals(record.getName()) || !InstanceRecords.inOwnAddressSpace(record)) {
       return;
     }
-    if (record.getStatus() == Status.DOWN) {
-      // Hazelcast's own list, not the view (which follows it a moment later): the reaper's removals of a dropped
-      // member's records are not a withdrawal
-      String id = InstanceRecords.nodeId(record);
-      if (liveMember(id)) {
-        view.withdrawn(id, System.currentTimeMillis());
-      }
-    } else {
-      described(record);
+    // Hazelcast's own list, not the view (which follows it a moment later): the reaper's removals of a dropped
+    // member's records are not a withdrawal
+    String id = InstanceRecords.nodeId(record);
+    if (!liveMember(id)) {
+      return;
     }
+    boolean down = record.getStatus() == Status.DOWN;
+    if (down) {
+      // taken at once (the member may leave before the registry answers), and taken back when the registry still
+      // holds the agent's record: a real withdrawal removes it before it is announced
+      view.withdrawn(id, System.currentTimeMillis());
+    } else if (view.named(id)) {
+      return; // a republished record: the periodic read keeps what it says current
+    }
+    discovery.getRecords(r -> NODE_SERVICE.equals(r.getName()) && InstanceRecords.inOwnAddressSpace(r) && id.equals(InstanceRecords.nodeId(r)))
+      .onSuccess(records -> {
+        if (!records.isEmpty()) {
+          view.notWithdrawn(id);
+          records.forEach(this::described);
+        }
+      });
   }
 
   private boolean liveMember(String id) {
@@ -179,7 +195,11 @@ public final class ClusterWatch {
       && hazelcast.getCluster().getMembers().stream().anyMatch(m -> id.equals(m.getAttribute(NODE_ID_ATTRIBUTE)));
   }
 
+  /** What a live member's agent record says (the registry may hold records of anything: only members are kept). */
   private void described(Record record) {
+    if (!liveMember(InstanceRecords.nodeId(record))) {
+      return;
+    }
     JsonObject node = record.getMetadata().getValue(NODE_SERVICE) instanceof JsonObject json ? json : new JsonObject();
     tell(view.describe(InstanceRecords.nodeId(record), node.getValue("name") instanceof String s ? s : null,
       node.getValue("host") instanceof String h ? h : null, System.currentTimeMillis()));

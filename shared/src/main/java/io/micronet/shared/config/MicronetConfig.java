@@ -177,7 +177,7 @@ public final class MicronetConfig {
     return section("storage").getInteger("poolSize", 8);
   }
 
-  /** PostgreSQL ends a session silent this long inside a transaction (a node cut off mid-transaction). */
+  /** PostgreSQL ends a session silent this long inside a transaction (a node cut off mid-transaction); 0: not set by us. */
   public int idleInTransactionSeconds() {
     return section("storage").getInteger("idleInTransactionSeconds", 5);
   }
@@ -311,7 +311,7 @@ public final class MicronetConfig {
     requirePositive("gateway.rateLimit.requestsPerSecond", section("gateway").getJsonObject("rateLimit").getValue("requestsPerSecond"));
     requirePositive("gateway.rateLimit.burst", section("gateway").getJsonObject("rateLimit").getValue("burst"));
     requirePositive("storage.poolSize", section("storage").getValue("poolSize"));
-    requirePositive("storage.idleInTransactionSeconds", section("storage").getValue("idleInTransactionSeconds"));
+    requireNonNegative("storage.idleInTransactionSeconds", section("storage").getValue("idleInTransactionSeconds"));
     if (section("gateway").containsKey("instances")) {
       throw new IllegalArgumentException("gateway.instances is gone: set services.gateway.instances (or MICRONET_GATEWAY_INSTANCES)");
     }

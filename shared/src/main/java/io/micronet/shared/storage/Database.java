@@ -50,7 +50,9 @@ public final class Database {
    * so a silent one is a client that is gone.
    */
   static PgConnectOptions withTransactionLimit(PgConnectOptions connect, int seconds) {
-    return connect.addProperty("idle_in_transaction_session_timeout", seconds + "s");
+    // 0: not sent (the server's or the role's setting stands): for a pooler such as PgBouncer, which refuses a
+    // startup parameter it does not know ("unsupported startup parameter")
+    return seconds <= 0 ? connect : connect.addProperty("idle_in_transaction_session_timeout", seconds + "s");
   }
 
   /**

@@ -174,4 +174,24 @@ class ClusterViewTest {
     assertEquals("laptop", json.getJsonArray("members").getJsonObject(0).getString("name"));
     assertEquals(new JsonArray(), json.getJsonArray("lost"));
   }
+
+  /**
+   * Two nodes of one name (two JVMs on one host, each named after the host by default): one is lost; the other restarts
+   * (stopped, then back under a new id). The lost one is still missing: a newcomer of its name is no proof.
+   */
+  @Test
+  void aNameTwoMembersSharedDoesNotEndALoss() {
+    Member h3b = new Member("id-4", "10.77.0.12");
+    ClusterView view = new ClusterView("id-1", HOUR);
+    view.sync(List.of(H1, H2, H3), 0);
+    view.describe("id-1", "host-a", H1.host(), 0);
+    view.describe("id-2", "host-b", H2.host(), 0);
+    view.describe("id-3", "host-b", H2.host(), 0);
+    assertEquals(Type.DROPPED, view.sync(List.of(H1, H3), 1000).get(0).type());
+    view.withdrawn("id-3", 2000);
+    assertEquals(Type.STOPPED, view.sync(List.of(H1), 2100).get(0).type());
+    view.sync(List.of(H1, h3b), 3000);
+    view.describe("id-4", "host-b", h3b.host(), 3000);
+    assertTrue(view.partitioned(3000), "id-2 never came back: " + view.toJson(3000).encode());
+  }
 }

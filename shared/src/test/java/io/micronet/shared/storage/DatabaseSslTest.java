@@ -85,4 +85,13 @@ class DatabaseSslTest {
     assertEquals("postgresql://shop@db.example:5433/shop?sslmode=verify-full", shown);
     assertFalse(DbUrl.parse(BASE).toString().contains("s3cret"));
   }
+
+  @Test
+  void theIdleInTransactionLimitIsSentUnlessItIsZero() {
+    assertEquals("5s", Database.withTransactionLimit(Database.connectOptions(DbUrl.parse(BASE)), 5).getProperties()
+      .get("idle_in_transaction_session_timeout"));
+    // 0: nothing sent, for a pooler that refuses startup parameters it does not know (PgBouncer)
+    assertFalse(Database.withTransactionLimit(Database.connectOptions(DbUrl.parse(BASE)), 0).getProperties()
+      .containsKey("idle_in_transaction_session_timeout"));
+  }
 }
