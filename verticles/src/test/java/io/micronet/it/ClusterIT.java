@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +92,7 @@ class ClusterIT {
   private String managerToken;
   private Vertx vertx;
   private WebClient http;
-  private final Map<String, Duration> timings = new LinkedHashMap<>();
+  private final Timings timings = new Timings("cluster-it");
 
   private Node a;
   private Node b;
@@ -154,13 +153,7 @@ class ClusterIT {
         bed.close();
       }
     }
-    if (!timings.isEmpty()) {
-      String report = timings.entrySet().stream()
-        .map(e -> String.format("%-52s %6d ms", e.getKey(), e.getValue().toMillis()))
-        .collect(Collectors.joining("\n"));
-      System.out.println("[cluster-it] measured times:\n" + report);
-      Files.writeString(workDir.resolve("timings.txt"), report + "\n");
-    }
+    timings.writeTo(workDir);
   }
 
   @Test
@@ -407,8 +400,7 @@ class ClusterIT {
   }
 
   private void measure(String what, Duration took) {
-    timings.put(what, took);
-    System.out.printf("[cluster-it] %s: %d ms%n", what, took.toMillis());
+    timings.measure(what, took);
   }
 
   private static Duration elapsedSince(long startNanos) {

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,7 +64,7 @@ class OpsClusterIT {
   private WebClient http;
   private final Map<String, Node> byName = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
-  private final Map<String, Duration> timings = new LinkedHashMap<>();
+  private final Timings timings = new Timings("ops-cluster-it");
 
   @BeforeAll
   void prepare() throws IOException {
@@ -89,12 +88,7 @@ class OpsClusterIT {
     if (vertx != null) {
       vertx.close().await();
     }
-    if (!timings.isEmpty()) {
-      String report = timings.entrySet().stream().map(e -> String.format("%-60s %6d ms", e.getKey(), e.getValue().toMillis()))
-        .collect(Collectors.joining("\n"));
-      System.out.println("[ops-cluster-it] measured times:\n" + report);
-      Files.writeString(workDir.resolve("timings.txt"), report + "\n");
-    }
+    timings.writeTo(workDir);
   }
 
   @Test
@@ -257,8 +251,7 @@ class OpsClusterIT {
   }
 
   private void measure(String what, Duration took) {
-    timings.put(what, took);
-    System.out.printf("[ops-cluster-it] %s: %d ms%n", what, took.toMillis());
+    timings.measure(what, took);
   }
 
   private static int freePort() {

@@ -5,7 +5,6 @@ import io.micronet.shared.config.DbUrl;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Tokens;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -44,7 +43,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -673,52 +671,7 @@ class OrdersClusterIT {
     return pg.query(sql).execute().await().iterator().next().getLong(0);
   }
 
-  /** Reads the product's stock in PostgreSQL over and over (one query after the other) until stopped. */
-  private static final class StockSampler {
 
-    private final Pool pg;
-    private final String productId;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
-    private final AtomicInteger samples = new AtomicInteger();
-    private final Promise<Void> done = Promise.promise();
-
-    StockSampler(Pool pg, String productId) {
-      this.pg = pg;
-      this.productId = productId;
-    }
-
-    void start() {
-      next();
-    }
-
-    private void next() {
-      pg.preparedQuery("SELECT stock FROM products WHERE id = $1").execute(Tuple.of(productId)).onComplete(ar -> {
-        if (ar.succeeded() && ar.result().iterator().hasNext()) {
-          lowest.accumulateAndGet(ar.result().iterator().next().getInteger(0), Math::min);
-          samples.incrementAndGet();
-        }
-        if (running.get()) {
-          next();
-        } else {
-          done.tryComplete();
-        }
-      });
-    }
-
-    void stop() {
-      running.set(false);
-      done.future().timeout(30, TimeUnit.SECONDS).await();
-    }
-
-    int lowest() {
-      return lowest.get();
-    }
-
-    int samples() {
-      return samples.get();
-    }
-  }
 
   // ---- reporting ---------------------------------------------------------------------------------------
 

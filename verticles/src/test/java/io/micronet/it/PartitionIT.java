@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ class PartitionIT {
   private String managerToken;
   private Vertx vertx;
   private WebClient http;
-  private final Map<String, Duration> timings = new LinkedHashMap<>();
+  private final Timings timings = new Timings("partition-it");
 
   private Node host1;
   private Node host2;
@@ -116,13 +115,7 @@ class PartitionIT {
         bed.close();
       }
     }
-    if (!timings.isEmpty()) {
-      String report = timings.entrySet().stream()
-        .map(e -> String.format("%-62s %6d ms", e.getKey(), e.getValue().toMillis()))
-        .collect(Collectors.joining("\n"));
-      System.out.println("[partition-it] measured times:\n" + report);
-      Files.writeString(workDir.resolve("timings.txt"), report + "\n");
-    }
+    timings.writeTo(workDir);
   }
 
   @Test
@@ -288,7 +281,6 @@ class PartitionIT {
   }
 
   private void measure(String what, Duration took) {
-    timings.put(what, took);
-    System.out.printf("[partition-it] %s: %d ms%n", what, took.toMillis());
+    timings.measure(what, took);
   }
 }

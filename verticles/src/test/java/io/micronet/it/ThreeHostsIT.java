@@ -4,7 +4,6 @@ import io.micronet.it.Nodes.Node;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Tokens;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -36,8 +35,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -100,7 +97,7 @@ class ThreeHostsIT {
   private String managerToken;
   private Vertx vertx;
   private WebClient http;
-  private final Map<String, Duration> timings = new LinkedHashMap<>();
+  private final Timings timings = new Timings("three-hosts-it");
   private final Map<Integer, Node> hosts = new TreeMap<>();
   private final List<String> clientTokens = new ArrayList<>();
 
@@ -148,13 +145,7 @@ class ThreeHostsIT {
         bed.close();
       }
     }
-    if (!timings.isEmpty()) {
-      String report = timings.entrySet().stream()
-        .map(e -> String.format("%-72s %6d ms", e.getKey(), e.getValue().toMillis()))
-        .collect(Collectors.joining("\n"));
-      System.out.println("[three-hosts-it] measured times:\n" + report);
-      Files.writeString(workDir.resolve("timings.txt"), report + "\n");
-    }
+    timings.writeTo(workDir);
   }
 
   // ---- 1. join ------------------------------------------------------------------------------------
@@ -207,7 +198,7 @@ class ThreeHostsIT {
   @Order(2)
   void aCutDuringABurstOfPurchasesSellsExactlyTheStock() {
     String productId = createProduct("hot product", HOT_STOCK);
-    StockFloor floor = new StockFloor(productId);
+    StockSampler floor = new StockSampler(postgres.pool(), productId);
     floor.start();
 
     // purchases at host 1's gateway, one every 110 ms, each with a key of its own (a keyed POST may go to another
@@ -528,49 +519,6 @@ class ThreeHostsIT {
   }
 
   private void measure(String what, Duration took) {
-    timings.put(what, took);
-    System.out.printf("[three-hosts-it] %s: %d ms%n", what, took.toMillis());
-  }
-
-  /** Reads a product's stock in PostgreSQL one query after the other until stopped: the lowest it was ever seen. */
-  private final class StockFloor {
-
-    private final String productId;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
-    private final AtomicInteger samples = new AtomicInteger();
-    private final Promise<Void> done = Promise.promise();
-
-    StockFloor(String productId) {
-      this.productId = productId;
-    }
-
-    void start() {
-      postgres.pool().preparedQuery("SELECT stock FROM products WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(productId))
-        .onComplete(ar -> {
-          if (ar.succeeded() && ar.result().iterator().hasNext()) {
-            lowest.accumulateAndGet(ar.result().iterator().next().getInteger(0), Math::min);
-            samples.incrementAndGet();
-          }
-          if (running.get()) {
-            vertx.setTimer(20, id -> start());
-          } else {
-            done.tryComplete();
-          }
-        });
-    }
-
-    void stop() {
-      running.set(false);
-      done.future().timeout(30, TimeUnit.SECONDS).await();
-    }
-
-    int lowest() {
-      return lowest.get();
-    }
-
-    int samples() {
-      return samples.get();
-    }
+    timings.measure(what, took);
   }
 }
