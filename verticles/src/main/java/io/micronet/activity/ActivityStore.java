@@ -19,7 +19,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * The activity service's logic, without a network. While this instance leads ({@code leading}), events from the feed
- * are queued ({@link #onEvent}: nothing that publishes ever waits) and written in batches ({@link #flush}, one at a
+ * are queued (a standby keeps the last ones for a take-over: {@link #tookOver}) ({@link #onEvent}: nothing that publishes ever waits) and written in batches ({@link #flush}, one at a
  * time); the queue is bounded ({@link #MAX_QUEUED}: past it the oldest queued event is dropped and counted). A batch
  * the database refuses is written event by event, so one bad event cannot take its neighbours along. Also the
  * {@code list} action and the pruning ({@link #prune}: older than the retention, beyond the newest {@code maxEvents}).
@@ -28,6 +28,9 @@ final class ActivityStore {
 
   static final int BATCH = 200;
   static final int MAX_QUEUED = 10_000;
+  /** What a standby heard this recently is written when it takes over (the leader it replaces may not have). */
+  static final long HANDOVER_MS = 30_000;
+  static final int MAX_HEARD = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(ActivityStore.class);
 
   private final ActivityRepository repository;
@@ -36,6 +39,7 @@ final class ActivityStore {
   private final int maxEvents;
   private final Duration retention;
   private final ArrayDeque<ActivityEvent> queue = new ArrayDeque<>();
+  private final ArrayDeque<Heard> heard = new ArrayDeque<>();
   private boolean flushing;
   private long dropped;
 
@@ -47,21 +51,58 @@ final class ActivityStore {
     this.retention = retention;
   }
 
-  /** A message of the activity feed: queued when this instance leads and it is a well-formed event; ignored otherwise. */
+  /**
+   * A message of the activity feed: a well-formed event is queued when this instance leads; a standby keeps it for
+   * {@link #HANDOVER_MS} in case it takes over (see {@link #tookOver}). Junk is ignored. True when queued.
+   */
   boolean onEvent(Object body) {
-    if (!leading.getAsBoolean() || !(body instanceof JsonObject json)) {
-      return false;
-    }
-    ActivityEvent event = ActivityEvent.fromJson(json);
+    ActivityEvent event = body instanceof JsonObject json ? ActivityEvent.fromJson(json) : null;
     if (event == null) {
       return false;
     }
+    if (!leading.getAsBoolean()) {
+      remember(clean(event));
+      return false;
+    }
+    enqueue(clean(event));
+    return true;
+  }
+
+  /**
+   * This instance leads now. Events published while the old leader was gone or before any was elected reached no
+   * writer, but every standby heard them: what it heard in the last {@link #HANDOVER_MS} is queued too (an event the
+   * old leader did store is skipped by its id). The events queued.
+   */
+  int tookOver() {
+    long since = clock.millis() - HANDOVER_MS;
+    int taken = 0;
+    for (Heard one : heard) {
+      if (one.atMs() >= since) {
+        enqueue(one.event());
+        taken++;
+      }
+    }
+    heard.clear();
+    return taken;
+  }
+
+  private void remember(ActivityEvent event) {
+    long now = clock.millis();
+    while (!heard.isEmpty() && (heard.size() >= MAX_HEARD || heard.peekFirst().atMs() < now - HANDOVER_MS)) {
+      heard.pollFirst();
+    }
+    heard.addLast(new Heard(event, now));
+  }
+
+  private void enqueue(ActivityEvent event) {
     if (queue.size() >= MAX_QUEUED) {
       queue.pollFirst();
       dropped++;
     }
-    queue.addLast(clean(event));
-    return true;
+    queue.addLast(event);
+  }
+
+  private record Heard(ActivityEvent event, long atMs) {
   }
 
   int queued() {

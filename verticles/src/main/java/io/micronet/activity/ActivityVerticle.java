@@ -20,7 +20,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 /**
  * Wiring only: the instance elected for the role {@code activity} stores the activity feed ({@link ActivityStore}),
  * flushing its queue every {@link #FLUSH_MS} (or at once when a batch is full) and pruning old events; every instance
- * answers {@code list} (managers) from the database. Events published while no instance leads are not stored.
+ * answers {@code list} (managers) from the database. A standby that takes over also writes the events it heard in
+ * the last half minute, so what was published while no instance led (a hand-over, a partition) is not lost.
  */
 public class ActivityVerticle extends ServiceVerticle {
 
@@ -55,9 +56,13 @@ public class ActivityVerticle extends ServiceVerticle {
     JsonObject settings = micronetConfig.section("activity");
     ActivityRepository repository = new ActivityRepository(pool());
     return repository.migrate(vertx).compose(v -> {
-      leadership = Leadership.stand(vertx, SERVICE, Leadership.DEFAULT_POLL_MS, leading -> { });
-      store = new ActivityStore(repository, clock, leadership::isLeader, settings.getInteger("maxEvents", 100_000),
-        Duration.ofDays(settings.getLong("retentionDays", 30L)));
+      store = new ActivityStore(repository, clock, () -> leadership != null && leadership.isLeader(),
+        settings.getInteger("maxEvents", 100_000), Duration.ofDays(settings.getLong("retentionDays", 30L)));
+      leadership = Leadership.stand(vertx, SERVICE, Leadership.DEFAULT_POLL_MS, leading -> {
+        if (leading && store.tookOver() > 0) {
+          flush();
+        }
+      });
       feed = vertx.eventBus().consumer(Feeds.ACTIVITY, message -> {
         if (store.onEvent(message.body()) && store.queued() >= ActivityStore.BATCH) {
           flush();

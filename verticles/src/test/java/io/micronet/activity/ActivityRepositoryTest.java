@@ -112,6 +112,39 @@ class ActivityRepositoryTest {
     assertEquals(3, second.getLong("total"));
   }
 
+  /**
+   * Events published while no writer led (the old leader gone, a partition's side still electing one) reached only
+   * the standbys: the one that takes over writes what it heard in the last half minute, once, and nothing older.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aStandbyThatTakesOverWritesWhatItHeardMeanwhile(Engine engine) {
+    ActivityRepository repository = new ActivityRepository(databases.pool(engine));
+    AtomicBoolean leading = new AtomicBoolean(false);
+    MutableClock clock = new MutableClock(START);
+    ActivityStore store = new ActivityStore(repository, clock, leading::get, 100_000, Duration.ofDays(30));
+    String service = PREFIX + "handover-" + engine;
+    ActivityEvent old = event("old-" + engine, START, ActivityEvent.Kind.LIFECYCLE, service, "heard long ago");
+    ActivityEvent stored = event("stored-" + engine, START.plusSeconds(40), ActivityEvent.Kind.LIFECYCLE, service, "the old leader wrote it");
+    ActivityEvent unheard = event("lost-" + engine, START.plusSeconds(41), ActivityEvent.Kind.CLUSTER, service, "node h1 left");
+
+    assertFalse(store.onEvent(old.toJson()), "a standby queues nothing");
+    clock.advance(Duration.ofSeconds(40));
+    await(repository.insert(List.of(stored)));
+    assertFalse(store.onEvent(stored.toJson()));
+    clock.advance(Duration.ofSeconds(1));
+    assertFalse(store.onEvent(unheard.toJson()));
+    assertEquals(0, store.queued());
+
+    leading.set(true);
+    assertEquals(2, store.tookOver(), "the last 30 s: the stored one and the lost one, not the one from 41 s ago");
+    assertEquals(2, await(store.flush()));
+    JsonObject page = list(store, new JsonObject().put("service", service));
+    assertEquals(List.of(unheard.id(), stored.id()),
+      page.getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("id")).toList(), "each once, newest first");
+    assertEquals(0, store.tookOver(), "taken over once");
+  }
+
   @ParameterizedTest
   @EnumSource(Engine.class)
   void aBatchTheDatabaseRefusesIsWrittenEventByEventAndTheQueueIsBounded(Engine engine) {
