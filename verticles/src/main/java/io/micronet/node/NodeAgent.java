@@ -2,6 +2,7 @@ package io.micronet.node;
 
 import io.micronet.shared.chaos.Failure;
 import io.micronet.shared.chaos.FailureControl;
+import io.micronet.shared.cluster.ClusterWatch;
 import io.micronet.shared.cluster.Leadership;
 import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.shared.config.ServiceDefinitions;
@@ -73,6 +74,8 @@ public class NodeAgent extends ServiceVerticle {
   /** Record metadata key holding this node's {@link NodeState} (plus whether its agent leads the reconciler). */
   static final String NODE = "node";
 
+  /** Set when this agent drains or stops: its record says so (see {@link #sayStopping}). */
+  private boolean stopping;
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
   private ServiceDefinitions definitions;
@@ -163,7 +166,7 @@ public class NodeAgent extends ServiceVerticle {
     if (membership != null) {
       membership.cancel();
     }
-    Future<Void> steppedDown = leadership == null ? Future.succeededFuture() : leadership.stop();
+    Future<Void> steppedDown = sayStopping().compose(v -> leadership == null ? Future.succeededFuture() : leadership.stop());
     return steppedDown.compose(v -> local.drain())
       .eventually(() -> drainConsumer == null ? Future.succeededFuture() : drainConsumer.unregister())
       .eventually(() -> agents == null ? Future.succeededFuture() : agents.stop())
@@ -243,7 +246,8 @@ public class NodeAgent extends ServiceVerticle {
 
   @Override
   protected JsonObject recordMetadata() {
-    return new JsonObject().put(NODE, state().toJson().put(ROLE, leadership != null && leadership.isLeader()));
+    JsonObject node = state().toJson().put(ROLE, leadership != null && leadership.isLeader());
+    return new JsonObject().put(NODE, stopping ? node.put(ClusterWatch.STOPPING, true) : node);
   }
 
   /** {@code deploy {service}}: one more instance here (a service this node may run). */
@@ -285,8 +289,20 @@ public class NodeAgent extends ServiceVerticle {
   private Future<Void> drain() {
     draining = true;
     vertx.cancelTimer(roundTimer);
-    Future<Void> steppedDown = leadership == null ? Future.succeededFuture() : leadership.stop();
+    Future<Void> steppedDown = sayStopping().compose(v -> leadership == null ? Future.succeededFuture() : leadership.stop());
     return steppedDown.compose(v -> local.drain()).compose(v -> republishRecord());
+  }
+
+  /**
+   * Said first, in this agent's record (the other members read it back from the registry): this node leaves on
+   * purpose, so its departure is a stop, not a loss ({@link ClusterWatch}). Once.
+   */
+  private Future<Void> sayStopping() {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    stopping = true;
+    return republishRecord().otherwiseEmpty();
   }
 
   // ---- the operators' actions ------------------------------------------------------------------------------------

@@ -95,16 +95,11 @@ public final class ClusterView {
     return List.of(joined(id, nowMs));
   }
 
-  /** Node {@code id}'s agent withdrew its record while the node was still a member: it is stopping. */
+  /** Node {@code id}'s agent said in its record that its node is stopping, while the node was still a member. */
   public void withdrawn(String id, long nowMs) {
     if (id != null && isMember(id)) {
       withdrawnAt.put(id, nowMs);
     }
-  }
-
-  /** Node {@code id}'s agent record is still there after all: whatever said it was withdrawn was wrong. */
-  public void notWithdrawn(String id) {
-    withdrawnAt.remove(id);
   }
 
   /**

@@ -36,6 +36,8 @@ public final class ClusterWatch {
   public static final long FORGET_LOST_MS = 3_600_000;
   /** The node agents' service name. */
   static final String NODE_SERVICE = "node";
+  /** The key in the agent record's {@code node} metadata by which a stopping node says so (see {@link #announced}). */
+  public static final String STOPPING = "stopping";
   /** vertx-hazelcast keeps each member's Vert.x node id in this member attribute. */
   private static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
   /** Members added or removed within this window are read as one change. */
@@ -154,8 +156,11 @@ public final class ClusterWatch {
 
   /**
    * An announcement only says "look again" (anyone on the event bus can publish one): the registry says what is there.
-   * Only a live member's agent is looked up — an announcement of any other node is not news (and not kept) — and a
-   * withdrawal counts only when the registry no longer holds that node's agent record.
+   * Only a live member's agent is looked up — an announcement of any other node is not news (and not kept). A node
+   * that is stopping says so first: its agent writes {@link #STOPPING} into its record before anything else stops
+   * ({@code NodeAgent}); that, read back from the registry, is the withdrawal. A record gone (DOWN) says nothing: the
+   * reaper of another member removes a dropped member's records as soon as that member's own list drops it, which
+   * may be before this member's list does.
    */
   private void announced(JsonObject body) {
     Record record;
@@ -164,30 +169,25 @@ public final class ClusterWatch {
     } catch (RuntimeException e) {
       return; // not a record: nothing on the bus is taken on faith
     }
-    if (!NODE_SERVICE.equals(record.getName()) || !InstanceRecords.inOwnAddressSpace(record)) {
+    if (!NODE_SERVICE.equals(record.getName()) || !InstanceRecords.inOwnAddressSpace(record) || record.getStatus() == Status.DOWN) {
       return;
     }
-    // Hazelcast's own list, not the view (which follows it a moment later): the reaper's removals of a dropped
-    // member's records are not a withdrawal
     String id = InstanceRecords.nodeId(record);
-    if (!liveMember(id)) {
-      return;
-    }
-    boolean down = record.getStatus() == Status.DOWN;
-    if (down) {
-      // taken at once (the member may leave before the registry answers), and taken back when the registry still
-      // holds the agent's record: a real withdrawal removes it before it is announced
-      view.withdrawn(id, System.currentTimeMillis());
-    } else if (view.named(id)) {
-      return; // a republished record: the periodic read keeps what it says current
+    if (!liveMember(id) || view.named(id) && !stopping(record)) {
+      return; // not a member; or a republished record: the periodic read keeps what it says current
     }
     discovery.getRecords(r -> NODE_SERVICE.equals(r.getName()) && InstanceRecords.inOwnAddressSpace(r) && id.equals(InstanceRecords.nodeId(r)))
-      .onSuccess(records -> {
-        if (!records.isEmpty()) {
-          view.notWithdrawn(id);
-          records.forEach(this::described);
+      .onSuccess(records -> records.forEach(held -> {
+        described(held);
+        if (stopping(held)) {
+          view.withdrawn(id, System.currentTimeMillis());
         }
-      });
+      }));
+  }
+
+  /** The agent's record says its node is stopping. */
+  private static boolean stopping(Record record) {
+    return record.getMetadata().getValue(NODE_SERVICE) instanceof JsonObject node && Boolean.TRUE.equals(node.getValue(STOPPING));
   }
 
   private boolean liveMember(String id) {

@@ -101,9 +101,15 @@ class ClusterWatchAnnouncementTest {
     assertTrue(onContext(() -> watch.view().partitioned(System.currentTimeMillis())), "a's side misses b");
   }
 
-  /** b's agent really withdraws its record (as a stopping node does), then b leaves: it stopped, nothing is missing. */
+  /**
+   * b's agent says in its record that b is stopping, then withdraws it (as a stopping node does), then b leaves: it
+   * stopped, nothing is missing.
+   */
   @Test
   void aRealWithdrawalStillMakesAStop() throws Exception {
+    publishedB.getMetadata().getJsonObject("node").put(ClusterWatch.STOPPING, true);
+    discoveryB.update(publishedB).await(10, TimeUnit.SECONDS);
+    Thread.sleep(500);
     discoveryB.unpublish(publishedB.getRegistration()).await(10, TimeUnit.SECONDS);
     Thread.sleep(500);
     ((HazelcastClusterManager) clusterManager(b)).getHazelcastInstance().getLifecycleService().terminate();
@@ -111,6 +117,24 @@ class ClusterWatchAnnouncementTest {
     System.out.println("a's watch said: " + said);
     assertEquals(ClusterView.Type.STOPPED, said.get(0).type(), said.toString());
     assertTrue(!onContext(() -> watch.view().partitioned(System.currentTimeMillis())), "nothing missing");
+  }
+
+  /**
+   * Another member's reaper removes b's records as soon as its own member list drops b — which may be before a's list
+   * does: the record is gone from the registry while b is still a member for a. Then a's list drops b: a loss.
+   */
+  @Test
+  void aRecordReapedElsewhereBeforeTheDropIsStillALoss() throws Exception {
+    discoveryA.unpublish(publishedB.getRegistration()).await(10, TimeUnit.SECONDS);
+    Thread.sleep(500);
+    assertEquals(0, discoveryA.getRecords(r -> "node".equals(r.getName())).await(10, TimeUnit.SECONDS).size(),
+      "b's agent record is gone from the registry");
+
+    ((HazelcastClusterManager) clusterManager(b)).getHazelcastInstance().getLifecycleService().terminate();
+    until("a's view heard b go", () -> !said.isEmpty());
+    System.out.println("a's watch said: " + said);
+    assertEquals(ClusterView.Type.DROPPED, said.get(0).type(), said.toString());
+    assertTrue(onContext(() -> watch.view().partitioned(System.currentTimeMillis())), "a's side misses b");
   }
 
   /** Announcements naming node ids nobody runs: the view keeps what they said (for a while), however many. */
