@@ -49,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ol>
  *   <li>the three hosts form one cluster, one instance of products and of orders on each;</li>
  *   <li>host 3 is cut off for 10 s in the middle of a burst of purchases of one product: every answer is 201, 409
- *   OUT_OF_STOCK, or 503/504 while host 3 is unreachable, never anything else; once healed and the orders left
- *   unanswered are settled, PostgreSQL holds exactly as many placed orders as stock was taken, a reservation for each
+ *   OUT_OF_STOCK, or — its outcome unknown while host 3 is unreachable — 503, 504 or 409 "in progress", never anything
+ *   else, and asked again with its key after the heal each of those gets 201 or OUT_OF_STOCK; once healed and the
+ *   orders left unanswered are settled, PostgreSQL holds exactly as many placed orders as stock was taken, a reservation for each
  *   and no other, and buying on until OUT_OF_STOCK sells exactly the stock;</li>
  *   <li>the host of the reconciler and monitor leader (host 1, first up) is cut off for 20 s: the other side elects
  *   its own and places host 1's instances on hosts 2 and 3, while host 1 keeps its reconciler and tries to place
@@ -204,6 +205,7 @@ class ThreeHostsIT {
     // purchases at host 1's gateway, one every 110 ms, each with a key of its own (a keyed POST may go to another
     // instance when the first does not answer); host 3 is cut off 1.5 s in and comes back 10 s later
     List<Future<HttpResponse<Buffer>>> purchases = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     long start = System.nanoTime();
     long cut = 0;
     long restored = 0;
@@ -218,7 +220,8 @@ class ThreeHostsIT {
       if (cut != 0 && restored == 0 && System.nanoTime() - cut > 10_000_000_000L) {
         restored = bed.restore(3);
       }
-      purchases.add(purchase(1, productId, clientTokens.get(i % CLIENTS)));
+      keys.add(UUID.randomUUID().toString());
+      purchases.add(purchase(1, productId, clientTokens.get(i % CLIENTS), keys.get(i)));
     }
     Future.join(purchases).otherwiseEmpty().timeout(2, TimeUnit.MINUTES).await();
     if (restored == 0) {
@@ -230,7 +233,10 @@ class ThreeHostsIT {
     Map<String, Integer> answers = new TreeMap<>();
     Set<String> answered201 = new HashSet<>();
     List<String> unexpected = new ArrayList<>();
-    for (Future<HttpResponse<Buffer>> purchase : purchases) {
+    // the purchases whose outcome the client does not know yet: it asks again with the same key once healed
+    List<Integer> undecided = new ArrayList<>();
+    for (int i = 0; i < purchases.size(); i++) {
+      Future<HttpResponse<Buffer>> purchase = purchases.get(i);
       if (purchase.failed()) {
         unexpected.add("no answer: " + purchase.cause());
         continue;
@@ -240,13 +246,18 @@ class ThreeHostsIT {
       answers.merge(response.statusCode() + (code == null ? "" : " " + code), 1, Integer::sum);
       if (response.statusCode() == 201) {
         answered201.add(response.bodyAsJsonObject().getString("id"));
-      } else if (!(response.statusCode() == 409 && "OUT_OF_STOCK".equals(code))
-        && response.statusCode() != 503 && response.statusCode() != 504) {
+      } else if (response.statusCode() == 503 || response.statusCode() == 504
+        // the gateway sent the keyed purchase to another instance when the first (cut off) did not answer; that one
+        // found the key taken by the first, still unfinished: "in progress, retry shortly"
+        || response.statusCode() == 409 && "CONFLICT".equals(code)) {
+        undecided.add(i);
+      } else if (!(response.statusCode() == 409 && "OUT_OF_STOCK".equals(code))) {
         unexpected.add(response.statusCode() + " " + response.bodyAsString());
       }
     }
     System.out.println("[three-hosts-it] " + BURST_PURCHASES + " purchases across host 3's 10 s cut: " + answers);
-    assertEquals(List.of(), unexpected, "every purchase answers 201, 409 OUT_OF_STOCK, or 503/504 while a host is cut off");
+    assertEquals(List.of(), unexpected,
+      "every purchase answers 201, 409 OUT_OF_STOCK, or (its outcome unknown while a host is cut off) 503, 504 or 409 in progress");
 
     measure("purchases: restore -> the cluster has its 3 hosts and desired instances again",
       awaitUntil("3 nodes and the desired instances after the heal", HEAL_LIMIT, afterRestore,
@@ -256,6 +267,21 @@ class ThreeHostsIT {
       awaitUntil("no order of the hot product PENDING or ABANDONED in PostgreSQL", SETTLE_LIMIT, afterRestore,
         () -> postgres.count("SELECT count(*) FROM orders WHERE items LIKE $1 AND status IN ('PENDING', 'ABANDONED')", "%" + productId + "%") == 0));
 
+    assertStockAccountedFor(productId, answered201);
+
+    // each client that got no outcome asks again with the same key: the order it placed after all, or a definite answer
+    Map<String, Integer> retried = new TreeMap<>();
+    for (int i : undecided) {
+      HttpResponse<Buffer> again = purchase(1, productId, clientTokens.get(i % CLIENTS), keys.get(i)).await();
+      String code = errorCode(again);
+      retried.merge(again.statusCode() + (code == null ? "" : " " + code), 1, Integer::sum);
+      assertTrue(again.statusCode() == 201 || again.statusCode() == 409 && "OUT_OF_STOCK".equals(code),
+        () -> "a purchase asked again with its key after the heal: " + again.statusCode() + " " + again.bodyAsString());
+      if (again.statusCode() == 201) {
+        answered201.add(again.bodyAsJsonObject().getString("id"));
+      }
+    }
+    System.out.println("[three-hosts-it] " + undecided.size() + " undecided purchases asked again with their keys: " + retried);
     assertStockAccountedFor(productId, answered201);
 
     // buying on until the stock is gone sells exactly the stock, however the cut went
@@ -433,10 +459,15 @@ class ThreeHostsIT {
   // ---- what users see, at host K's gateway -----------------------------------------------------------
 
   private Future<HttpResponse<Buffer>> purchase(int host, String productId, String clientToken) {
+    return purchase(host, productId, clientToken, UUID.randomUUID().toString());
+  }
+
+  /** A purchase of one unit with its Idempotency-Key (the same key again: the same purchase). */
+  private Future<HttpResponse<Buffer>> purchase(int host, String productId, String clientToken, String idempotencyKey) {
     JsonObject order = new JsonObject().put("items", new JsonArray()
       .add(new JsonObject().put("productId", productId).put("quantity", 1)));
     HttpRequest<Buffer> request = http.post(GATEWAY_PORT, bed.address(host), "/api/orders")
-      .bearerTokenAuthentication(clientToken).putHeader("Idempotency-Key", UUID.randomUUID().toString());
+      .bearerTokenAuthentication(clientToken).putHeader("Idempotency-Key", idempotencyKey);
     request.timeout(REQUEST_TIMEOUT_MS);
     return request.sendJsonObject(order);
   }
