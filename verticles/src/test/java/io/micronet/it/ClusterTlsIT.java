@@ -163,21 +163,7 @@ class ClusterTlsIT {
 
   @AfterAll
   void tearDown() throws IOException {
-    try {
-      if (nodes != null) {
-        nodes.close();
-      }
-      if (http != null) {
-        http.close();
-      }
-      if (vertx != null) {
-        vertx.close().await();
-      }
-    } finally {
-      if (bed != null) {
-        bed.close();
-      }
-    }
+    Closer.closeAll(nodes, http == null ? null : http::close, vertx == null ? null : () -> vertx.close().await(), bed);
     if (!timings.isEmpty()) {
       StringBuilder report = new StringBuilder();
       timings.forEach((what, took) -> report.append(String.format("%-60s %6d ms%n", what, took.toMillis())));

@@ -100,21 +100,7 @@ class PartitionIT {
 
   @AfterAll
   void tearDown() throws IOException {
-    try {
-      if (nodes != null) {
-        nodes.close();
-      }
-      if (http != null) {
-        http.close();
-      }
-      if (vertx != null) {
-        vertx.close().await();
-      }
-    } finally {
-      if (bed != null) {
-        bed.close();
-      }
-    }
+    Closer.closeAll(nodes, http == null ? null : http::close, vertx == null ? null : () -> vertx.close().await(), bed);
     timings.writeTo(workDir);
   }
 

@@ -128,24 +128,7 @@ class ThreeHostsIT {
 
   @AfterAll
   void tearDown() throws IOException {
-    try {
-      if (nodes != null) {
-        nodes.close();
-      }
-      if (postgres != null) {
-        postgres.close();
-      }
-      if (http != null) {
-        http.close();
-      }
-      if (vertx != null) {
-        vertx.close().await();
-      }
-    } finally {
-      if (bed != null) {
-        bed.close();
-      }
-    }
+    Closer.closeAll(nodes, postgres, http == null ? null : http::close, vertx == null ? null : () -> vertx.close().await(), bed);
     timings.writeTo(workDir);
   }
 
