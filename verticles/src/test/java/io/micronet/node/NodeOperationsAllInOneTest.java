@@ -1,6 +1,8 @@
 package io.micronet.node;
 
 import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.messaging.CallContext;
+import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.events.Feeds;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Tokens;
@@ -8,6 +10,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -235,6 +238,38 @@ class NodeOperationsAllInOneTest {
       assertEquals(403, send(method, route[1], clientToken, body).statusCode(), route[0] + " " + route[1] + " with a client token");
     }
     assertEquals(1, count(nodes().getJsonObject(0), "products"), "nothing changed");
+  }
+
+  /**
+   * The reconciler's own address takes commands from node agents only (a service token): straight onto the bus, as
+   * any member of the cluster could, neither anonymous, nor a client, nor even a manager (managers go through the REST
+   * routes and an agent) may apply a command or announce a node's arrival.
+   */
+  @Test
+  @Order(8)
+  void theReconcilersAddressTakesNothingButAServiceToken() {
+    JsonObject arrival = new JsonObject().put("id", "forged-node").put("name", "forged").put("verticles", new JsonArray().add("products"));
+    JsonObject scale = new JsonObject().put("kind", "SCALE").put("service", "products").put("instances", 5);
+    for (String action : List.of(NodeAgent.ARRIVED, NodeAgent.APPLY)) {
+      JsonObject body = action.equals(NodeAgent.ARRIVED) ? arrival : scale;
+      assertEquals(401, refusal(action, body, null), action + " without a token");
+      assertEquals(403, refusal(action, body, clientToken), action + " with a client token");
+      assertEquals(403, refusal(action, body, manager), action + " with a manager token");
+    }
+    assertEquals(1, count(nodes().getJsonObject(0), "products"), "nothing changed");
+    assertEquals(1, nodes().size(), "no node made up");
+  }
+
+  private int refusal(String action, JsonObject body, String token) {
+    try {
+      vertx.eventBus().request(NodeAgent.RECONCILER_ADDRESS, Envelope.body(new JsonObject(), new JsonObject(), body),
+        Envelope.options(action, new CallContext("reconciler-test", token, null, null), 5_000)).await(10, TimeUnit.SECONDS);
+      return 200;
+    } catch (ReplyException e) {
+      return e.failureCode();
+    } catch (Exception e) {
+      throw new AssertionError(action + ": " + e, e);
+    }
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------------
