@@ -109,7 +109,8 @@ class ClusterWatchAnnouncementTest {
   void aRealWithdrawalStillMakesAStop() throws Exception {
     publishedB.getMetadata().getJsonObject("node").put(ClusterWatch.STOPPING, true);
     discoveryB.update(publishedB).await(10, TimeUnit.SECONDS);
-    Thread.sleep(500);
+    // a stopping agent drains its node's instances next, long enough for the others to read the record back
+    until("a read b's record back: b is stopping", () -> onContext(() -> mapSize(watch.view(), "withdrawnAt")) == 1);
     discoveryB.unpublish(publishedB.getRegistration()).await(10, TimeUnit.SECONDS);
     Thread.sleep(500);
     ((HazelcastClusterManager) clusterManager(b)).getHazelcastInstance().getLifecycleService().terminate();
@@ -153,8 +154,12 @@ class ClusterWatchAnnouncementTest {
   }
 
   private static int described(ClusterView view) {
+    return mapSize(view, "described");
+  }
+
+  private static int mapSize(ClusterView view, String name) {
     try {
-      var field = ClusterView.class.getDeclaredField("described");
+      var field = ClusterView.class.getDeclaredField(name);
       field.setAccessible(true);
       return ((java.util.Map<?, ?>) field.get(view)).size();
     } catch (ReflectiveOperationException e) {
