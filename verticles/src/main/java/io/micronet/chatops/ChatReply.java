@@ -26,13 +26,9 @@ record ChatReply(boolean ok, String text, Object data, ServiceException error) {
     return failed(new ServiceException(code, message, details));
   }
 
-  /** The HTTP status of this reply: 200, or its error's (a 5xx of a service called is reported as 502, not as ours). */
+  /** The HTTP status of this reply: 200, or its error's. */
   int status() {
-    if (ok) {
-      return 200;
-    }
-    int status = error.code().httpStatus();
-    return status >= 500 && status != 503 && status != 504 ? 502 : status;
+    return ok ? 200 : error.code().httpStatus();
   }
 
   JsonObject toJson() {

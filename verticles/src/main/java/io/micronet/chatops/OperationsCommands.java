@@ -8,8 +8,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The operators' commands, each one call of a platform action (the health monitor's view, the metrics service, the node
@@ -47,8 +50,9 @@ final class OperationsCommands {
   }
 
   Future<ChatReply> services(Invocation invocation) {
-    return platform.call(invocation, "monitor", "status", new JsonObject(), new JsonObject(), null).map(answer -> {
-      JsonObject services = ((JsonObject) answer).getJsonObject("services", new JsonObject());
+    return Future.all(platform.call(invocation, "monitor", "status", new JsonObject(), new JsonObject(), null), nodeNames(invocation)).map(both -> {
+      Map<String, String> nodeNames = both.resultAt(1);
+      JsonObject services = ((JsonObject) both.resultAt(0)).getJsonObject("services", new JsonObject());
       TextTable table = new TextTable().row("SERVICE", "INSTANCE", "NODE", "HEALTH", "BREAKER");
       JsonArray items = new JsonArray();
       services.fieldNames().stream().sorted().forEach(name -> {
@@ -58,8 +62,9 @@ final class OperationsCommands {
         }
         for (int i = 0; i < instances.size(); i++) {
           JsonObject instance = instances.getJsonObject(i);
-          table.row(name, instance.getString("id"), instance.getString("node"), instance.getString("status"), instance.getString("breaker"));
-          items.add(instance.copy().put("service", name));
+          String nodeName = nodeNames.getOrDefault(instance.getString("node"), instance.getString("node"));
+          table.row(name, instance.getString("id"), nodeName, instance.getString("status"), instance.getString("breaker"));
+          items.add(instance.copy().put("service", name).put("nodeName", nodeName));
         }
       });
       return ChatReply.ok(table.toString(), new JsonObject().put("items", items));
@@ -79,15 +84,16 @@ final class OperationsCommands {
         return ChatReply.ok(table.toString(), answer);
       });
     }
-    return knownService(service).compose(name -> platform.call(invocation, "monitor", "status", new JsonObject(),
-      new JsonObject().put("service", name), null)).map(answer -> {
-        JsonObject one = (JsonObject) answer;
+    return knownService(service).compose(name -> Future.all(platform.call(invocation, "monitor", "status", new JsonObject(),
+      new JsonObject().put("service", name), null), nodeNames(invocation))).map(both -> {
+        JsonObject one = both.resultAt(0);
+        Map<String, String> nodeNames = both.resultAt(1);
         TextTable table = new TextTable().row("INSTANCE", "NODE", "HEALTH", "BREAKER", "REASON");
         JsonArray instances = one.getJsonArray("instances", new JsonArray());
         for (int i = 0; i < instances.size(); i++) {
           JsonObject instance = instances.getJsonObject(i);
-          table.row(instance.getString("id"), instance.getString("node"), instance.getString("status"), instance.getString("breaker"),
-            instance.getString("reason"));
+          table.row(instance.getString("id"), nodeNames.getOrDefault(instance.getString("node"), instance.getString("node")),
+            instance.getString("status"), instance.getString("breaker"), instance.getString("reason"));
         }
         String reasons = reasons(one.getJsonArray("reasons"));
         return ChatReply.ok(one.getString("service") + " is " + one.getString("status") + (reasons.equals("-") ? "" : ": " + reasons)
@@ -104,7 +110,8 @@ final class OperationsCommands {
       TextTable table = new TextTable().row("SERVICE", "REQ/S", "ERRORS", "P50 MS", "P95 MS", "P99 MS");
       services.fieldNames().stream().sorted().forEach(name -> {
         JsonObject one = services.getJsonObject(name);
-        table.row(name, one.getValue("rps"), percent(one.getValue("errorRate")), one.getValue("p50"), one.getValue("p95"), one.getValue("p99"));
+        table.row(name, oneDecimal(one.getValue("rps")), percent(one.getValue("errorRate")), oneDecimal(one.getValue("p50")),
+          oneDecimal(one.getValue("p95")), oneDecimal(one.getValue("p99")));
       });
       return ChatReply.ok(services.isEmpty() ? "no figures yet (they come every few seconds)" : table.toString(), answer);
     });
@@ -116,9 +123,10 @@ final class OperationsCommands {
       TextTable table = new TextTable().row("NODE", "HOST", "RECONCILER", "INSTANCES");
       for (int i = 0; i < items.size(); i++) {
         JsonObject node = items.getJsonObject(i);
-        JsonObject running = node.getJsonObject("instances", new JsonObject());
+        Map<String, Integer> running = new TreeMap<>();
+        node.getJsonArray("instances", new JsonArray()).forEach(one -> running.merge(String.valueOf(((JsonObject) one).getValue("service")), 1, Integer::sum));
         List<String> counts = new ArrayList<>();
-        running.fieldNames().stream().sorted().forEach(s -> counts.add(s + "×" + running.getJsonArray(s).size()));
+        running.forEach((service, count) -> counts.add(service + "×" + count));
         table.row(node.getString("name"), node.getString("host"), node.getBoolean("reconciler", false) ? "yes" : "", String.join(" ", counts));
       }
       return ChatReply.ok(table.toString(), answer);
@@ -199,6 +207,16 @@ final class OperationsCommands {
         new JsonObject().put("matchers", new JsonObject().put("service", service)).put("minutes", duration)
           .put("reason", invocation.line().rest(2).isBlank() ? null : invocation.line().rest(2))))
       .map(OperationsCommands::answered);
+  }
+
+  /** Node id → name from the agents (ids where they do not answer: names are a courtesy, not worth a failure). */
+  private Future<Map<String, String>> nodeNames(Invocation invocation) {
+    return platform.call(invocation, "node", "nodes", new JsonObject(), new JsonObject().put("size", 100), null).map(answer -> {
+      Map<String, String> names = new HashMap<>();
+      ((JsonObject) answer).getJsonArray("items", new JsonArray()).forEach(n -> names.put(((JsonObject) n).getString("id"),
+        ((JsonObject) n).getString("name")));
+      return names;
+    }).otherwise(e -> Map.of());
   }
 
   // ---- shared steps ---------------------------------------------------------------------------------------------
@@ -289,6 +307,10 @@ final class OperationsCommands {
     List<String> all = new ArrayList<>();
     values.forEach(v -> all.add(String.valueOf(v)));
     return String.join(", ", all);
+  }
+
+  private static String oneDecimal(Object value) {
+    return value instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue()) : "-";
   }
 
   private static String percent(Object rate) {

@@ -2,6 +2,8 @@ package io.micronet.chatops;
 
 import io.micronet.shared.config.ServiceDefinitions;
 import io.micronet.shared.discovery.InstanceRecords;
+import io.micronet.shared.messaging.ErrorCode;
+import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.service.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,12 +41,21 @@ final class PlatformCalls implements Platform {
 
   @Override
   public Future<Object> call(Invocation invocation, String service, String action, JsonObject params, JsonObject query, Object body) {
-    return client.requestAs(invocation.token(), service, action, params, query, body, invocation.origin(), READS.contains(action));
+    return client.requestAs(invocation.token(), service, action, params, query, body, invocation.origin(), READS.contains(action))
+      .recover(PlatformCalls::asOurs);
+  }
+
+  /** Another service's own failure is a bad gateway from here (ours would be a 500: a bug in ChatOps). */
+  private static Future<Object> asOurs(Throwable failure) {
+    if (failure instanceof ServiceException known && known.code() == ErrorCode.INTERNAL_ERROR) {
+      return Future.failedFuture(new ServiceException(ErrorCode.BAD_GATEWAY, known.getMessage(), known.details()));
+    }
+    return Future.failedFuture(failure);
   }
 
   @Override
   public Future<Object> callAsService(Invocation invocation, String service, String action, JsonObject query) {
-    return client.request(service, action, new JsonObject(), query, null, invocation.origin(), true);
+    return client.request(service, action, new JsonObject(), query, null, invocation.origin(), true).recover(PlatformCalls::asOurs);
   }
 
   @Override

