@@ -18,17 +18,15 @@ import java.util.Map;
 final class BridgeGuard {
 
   /** The public ChatOps address (CONTRACT.md): the only one a client may send to. */
-  static final String CHATOPS = "micronet.chatops";
-  static final String BROADCAST = "micronet.broadcast";
-  static final String ALERTS = "micronet.alerts";
+  static final String CHATOPS = Feeds.CHATOPS;
 
   /** The feeds a client may listen to, and who may. */
   static final Map<String, Access> FEEDS = Map.of(
     Feeds.HEALTH, Access.ANY_ROLE,
-    BROADCAST, Access.ANY_ROLE,
+    Feeds.BROADCAST, Access.ANY_ROLE,
     Feeds.METRICS, Access.MANAGER,
     Feeds.ACTIVITY, Access.MANAGER,
-    ALERTS, Access.MANAGER);
+    Feeds.ALERTS, Access.MANAGER);
 
   private BridgeGuard() {
   }
