@@ -1,5 +1,7 @@
 package io.micronet.gateway;
 
+import io.micronet.monitor.MonitorVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.micronet.gateway.BridgeClient.Transport;
 import io.micronet.shared.security.Caller;
 import io.vertx.core.buffer.Buffer;
@@ -18,8 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
@@ -27,6 +31,7 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The event-bus bridge of a running all-in-one, over the raw WebSocket, SockJS over WebSocket and SockJS over XHR:
  * deny by default, a token on every frame, feeds by role (also after a role change), a command forwarded with only
- * its verified identity, origins, frame size, floods and idle sockets. A stand-in consumer on {@code micronet.chatops}
- * answers with the headers and body it was given, so what the bridge forwards is visible.
+ * its verified identity, ChatOps commands by role and broadcasts, origins, frame size, floods and idle sockets. An
+ * interceptor sees what reaches {@code micronet.chatops}, so what the bridge forwards is visible.
  */
 class BridgeAllInOneTest {
 
@@ -45,8 +50,9 @@ class BridgeAllInOneTest {
   static Path dataDir;
 
   private static AllInOne app;
-  private static MessageConsumer<Object> chatops;
   private static final AtomicInteger CHATOPS_MESSAGES = new AtomicInteger();
+  /** The headers of every message the chatops service was given on its public address. */
+  private static final Queue<JsonObject> CHATOPS_HEADERS = new ConcurrentLinkedQueue<>();
 
   @BeforeAll
   static void start() {
@@ -55,13 +61,20 @@ class BridgeAllInOneTest {
       .put("security", new JsonObject().put("clockSkewSeconds", 1))
       .put("gateway", new JsonObject().put("bridge", new JsonObject().put("maxFrameBytes", 4096)
         .put("framesPerSecond", 40).put("closeAtFramesPerSecond", 150).put("pingTimeoutMs", 3000))));
-    chatops = app.vertx.eventBus().consumer(BridgeGuard.CHATOPS, message -> {
-      CHATOPS_MESSAGES.incrementAndGet();
-      JsonObject headers = new JsonObject();
-      message.headers().forEach(header -> headers.put(header.getKey(), header.getValue()));
-      message.reply(new JsonObject().put("ok", true).put("headers", headers).put("body", message.body()));
+    // the status command asks the health monitor; its first round comes a moment after the start
+    AllInOne.await(app.vertx.deployVerticle(new MonitorVerticle(), new DeploymentOptions().setConfig(app.config)));
+    AllInOne.poll(() -> app.call(POST, "/api/chatops").bearer(app.clientToken()).json(new JsonObject().put("command", "status")).send(),
+      r -> r.statusCode() == 200);
+    // watches what reaches micronet.chatops without taking it from the chatops service
+    app.vertx.eventBus().addInboundInterceptor(delivery -> {
+      if (BridgeGuard.CHATOPS.equals(delivery.message().address())) {
+        CHATOPS_MESSAGES.incrementAndGet();
+        JsonObject headers = new JsonObject();
+        delivery.message().headers().forEach(header -> headers.put(header.getKey(), header.getValue()));
+        CHATOPS_HEADERS.add(headers);
+      }
+      delivery.next();
     });
-    AllInOne.await(chatops.completion());
   }
 
   @AfterAll
@@ -75,7 +88,7 @@ class BridgeAllInOneTest {
     return BridgeClient.connect(app.vertx, app.port, transport);
   }
 
-  /** Sends a command and returns the reply's body (the stand-in's echo). */
+  /** Sends a command frame and returns the reply's body (the ChatOps reply). */
   private static JsonObject command(BridgeClient client, JsonObject frame) {
     String reply = UUID.randomUUID().toString();
     client.write(frame.put("replyAddress", reply));
@@ -92,19 +105,22 @@ class BridgeAllInOneTest {
 
   @ParameterizedTest
   @EnumSource(Transport.class)
-  void aCommandGoesOnWithOnlyTheVerifiedTokenAndAFreshRequestId(Transport transport) {
-    String client = app.clientToken();
+  void aCommandRunsAsItsVerifiedTokenWhateverHeadersTheFrameCarries(Transport transport) {
+    String username = "forger-" + UUID.randomUUID().toString().substring(0, 8);
+    String client = app.tokens.issue(new Caller("u-" + username, username, Caller.CLIENT), 600);
     try (BridgeClient socket = connect(transport)) {
       JsonObject frame = BridgeClient.frame("send", BridgeGuard.CHATOPS, null, new JsonObject().put("command", "whoami"), null)
         .put("headers", new JsonObject().put("Authorization", "Bearer " + client).put("x-client-address", "10.9.9.9")
           .put("x-caller-role", "manager").put("x-caller-id", "u-manager").put("action", "stop").put("x-request-id", "mine"));
-      JsonObject echo = command(socket, frame);
-      JsonObject headers = echo.getJsonObject("headers");
-      assertEquals(Map.of("authorization", "Bearer " + client), Map.of("authorization", headers.getString("authorization")));
+      JsonObject whoami = command(socket, frame);
+      assertEquals(true, whoami.getBoolean("ok"), whoami::encode);
+      assertTrue(whoami.getString("text").contains(username) && whoami.getString("text").contains("client"), whoami::encode);
+      assertFalse(whoami.encode().contains("manager"), whoami::encode);
+      JsonObject headers = CHATOPS_HEADERS.stream().filter(h -> ("Bearer " + client).equals(h.getString("authorization")))
+        .findFirst().orElseThrow();
       assertEquals(2, headers.size(), () -> "only the token and a request id: " + headers);
       assertNotEquals("mine", headers.getString("x-request-id"));
       assertTrue(AllInOne.UUID_TEXT.matcher(headers.getString("x-request-id")).matches(), headers.encode());
-      assertEquals("whoami", echo.getJsonObject("body").getString("command"));
 
       // two Authorization headers (another user's beside one's own): neither is believed
       int before = CHATOPS_MESSAGES.get();
@@ -112,6 +128,45 @@ class BridgeAllInOneTest {
         .put("headers", new JsonObject().put("Authorization", "Bearer " + client).put("authorization", "Bearer " + app.managerToken())));
       assertRejected(socket, "two tokens");
       assertEquals(before, CHATOPS_MESSAGES.get());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aClientRunsItsCommandsButNoManagersOne(Transport transport) {
+    String client = app.clientToken();
+    try (BridgeClient socket = connect(transport)) {
+      for (String allowed : List.of("help", "whoami", "status", "products", "orders", "history", "history 5")) {
+        JsonObject reply = command(socket, BridgeClient.frame("send", BridgeGuard.CHATOPS, client, new JsonObject().put("command", allowed), null));
+        assertEquals(true, reply.getBoolean("ok"), () -> allowed + ": " + reply.encode());
+        assertTrue(reply.getValue("text") instanceof String, reply::encode);
+      }
+      for (String refused : List.of("stop products", "stop products --yes", "scale products 2 --yes", "fail products error 5 --yes",
+        "broadcast hi", "services", "nodes")) {
+        JsonObject reply = command(socket, BridgeClient.frame("send", BridgeGuard.CHATOPS, client, new JsonObject().put("command", refused), null));
+        assertEquals(false, reply.getBoolean("ok"), () -> refused + ": " + reply.encode());
+        assertEquals("FORBIDDEN", reply.getJsonObject("error").getString("code"), () -> refused + ": " + reply.encode());
+      }
+    }
+    app.awaitProducts("UP", 1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aManagersBroadcastReachesListenersButNoTokenlessSocket(Transport transport) {
+    try (BridgeClient listener = connect(transport); BridgeClient tokenless = connect(transport); BridgeClient manager = connect(transport)) {
+      listener.register("micronet.broadcast", app.clientToken());
+      tokenless.register("micronet.broadcast", null);
+      assertRejected(tokenless, "a register without a token");
+      awaitFeed(listener, "micronet.broadcast");
+      String text = "hi " + UUID.randomUUID();
+      JsonObject reply = command(manager, BridgeClient.frame("send", BridgeGuard.CHATOPS, app.managerToken(),
+        new JsonObject().put("command", "broadcast \"" + text + "\""), null));
+      assertEquals(true, reply.getBoolean("ok"), reply::encode);
+      JsonObject heard = listener.until(f -> text.equals(body(f).getString("text"))).stream().reduce((a, b) -> b).orElseThrow();
+      assertEquals("broadcast", body(heard).getString("type"));
+      assertEquals("manager", body(heard).getString("from"));
+      assertTrue(tokenless.drain().stream().noneMatch(f -> "rec".equals(f.getString("type"))), "a socket without a token heard it");
     }
   }
 
@@ -278,8 +333,8 @@ class BridgeAllInOneTest {
         assertRejected(socket, "an oversize frame");
       }
       assertEquals(before, CHATOPS_MESSAGES.get());
-      JsonObject echo = command(socket, BridgeClient.frame("send", BridgeGuard.CHATOPS, token, new JsonObject().put("command", "help"), null));
-      assertEquals("help", echo.getJsonObject("body").getString("command"));
+      JsonObject help = command(socket, BridgeClient.frame("send", BridgeGuard.CHATOPS, token, new JsonObject().put("command", "help"), null));
+      assertEquals(true, help.getBoolean("ok"), help::encode);
     }
   }
 
@@ -302,8 +357,8 @@ class BridgeAllInOneTest {
       assertTrue(CHATOPS_MESSAGES.get() - before < 2000, "not every frame of the flood went on");
     }
     try (BridgeClient other = connect(transport)) {
-      JsonObject echo = command(other, BridgeClient.frame("send", BridgeGuard.CHATOPS, token, new JsonObject().put("command", "help"), null));
-      assertEquals("help", echo.getJsonObject("body").getString("command"));
+      JsonObject help = command(other, BridgeClient.frame("send", BridgeGuard.CHATOPS, token, new JsonObject().put("command", "help"), null));
+      assertEquals(true, help.getBoolean("ok"), help::encode);
     }
     assertEquals(200, app.call(GET, "/health").send().statusCode());
   }
