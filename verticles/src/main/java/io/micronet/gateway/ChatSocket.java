@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -105,7 +106,7 @@ final class ChatSocket {
     }
 
     /** Counts the frame, then queues its answer behind the ones before it. */
-    private void onFrame(java.util.function.Supplier<Future<JsonObject>> answer) {
+    private void onFrame(Supplier<Future<JsonObject>> answer) {
       FrameRate.Verdict verdict = rate.count();
       if (verdict == FrameRate.Verdict.CLOSE) {
         LOG.debug("chatops socket closed: frame flood", kv("client", client));
@@ -126,7 +127,7 @@ final class ChatSocket {
         });
     }
 
-    private Future<JsonObject> safely(java.util.function.Supplier<Future<JsonObject>> answer) {
+    private Future<JsonObject> safely(Supplier<Future<JsonObject>> answer) {
       try {
         return answer.get();
       } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -13,6 +14,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,7 +85,7 @@ final class BridgeClient implements AutoCloseable {
       }
       case SOCKJS_WEBSOCKET -> {
         return websocket(sessionPath + "/websocket").compose(socket -> {
-          io.vertx.core.Promise<Void> opened = io.vertx.core.Promise.promise();
+          Promise<Void> opened = Promise.promise();
           socket.textMessageHandler(text -> {
             if (text.startsWith("o")) {
               opened.tryComplete();
@@ -218,8 +221,8 @@ final class BridgeClient implements AutoCloseable {
   }
 
   /** Frames up to and including the first that {@code last} accepts, in order. */
-  java.util.List<JsonObject> until(Predicate<JsonObject> last) {
-    java.util.List<JsonObject> frames = new java.util.ArrayList<>();
+  List<JsonObject> until(Predicate<JsonObject> last) {
+    List<JsonObject> frames = new ArrayList<>();
     JsonObject frame;
     do {
       frame = next();
@@ -229,8 +232,8 @@ final class BridgeClient implements AutoCloseable {
   }
 
   /** Whatever arrived so far, without waiting. */
-  java.util.List<JsonObject> drain() {
-    java.util.List<JsonObject> frames = new java.util.ArrayList<>();
+  List<JsonObject> drain() {
+    List<JsonObject> frames = new ArrayList<>();
     received.drainTo(frames);
     return frames;
   }
