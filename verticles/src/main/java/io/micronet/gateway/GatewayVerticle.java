@@ -62,8 +62,10 @@ public class GatewayVerticle extends VerticleBase {
     config = MicronetConfig.of(config());
     ClientAddress clientAddress;
     List<HttpEndpointSpec> httpEndpoints;
+    BridgeSettings bridgeSettings;
     try {
       clientAddress = ClientAddress.trusting(config.trustedProxies());
+      bridgeSettings = BridgeSettings.from(config.section("gateway").getJsonObject("bridge"));
       httpEndpoints = HttpEndpointSpec.parse(config.section("gateway").getJsonArray("httpEndpoints", new JsonArray()),
         "gateway.httpEndpoints", apiNamesTaken());
     } catch (IllegalArgumentException | ClassCastException e) {
@@ -106,6 +108,10 @@ public class GatewayVerticle extends VerticleBase {
           config.managementPort() != 0);
         Router router = new GatewayRoutes(vertx, directory, serviceRouter, new AccessGuard(verifier), edge, metricsHandler(), docs,
           new ReadinessCheck(vertx, config), status).router();
+        // the browser and terminal sockets: the event-bus bridge and the ChatOps WebSocket (their own classes)
+        OriginCheck origins = new OriginCheck(config.corsOrigins());
+        new EventBusBridge(vertx, verifier, origins, bridgeSettings).mount(router);
+        new ChatSocket(serviceRouter, verifier, origins, bridgeSettings).mount(router);
         server = vertx.createHttpServer(TlsFiles.apply(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())
