@@ -8,6 +8,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +57,7 @@ final class Chat implements Callable<Integer> {
       client.connect();
       if (root.terminal().terminal()) {
         TokenCache.Entry who = session.who();
-        try (ChatPrompt prompt = new ChatPrompt(TerminalBuilder.builder().system(true).build(),
-          ChatPrompt.historyFile(home()), completion, this::fetch)) {
+        try (ChatPrompt prompt = new ChatPrompt(jline(), ChatPrompt.historyFile(home()), completion, this::fetch)) {
           out().println(root.style().dim("connected to " + client.uri() + " as " + who.username() + " (" + who.role()
             + "); 'help' lists the commands, Tab completes, Ctrl-D or 'exit' leaves"));
           return loop(prompt, who.username() + "> ");
@@ -87,7 +87,7 @@ final class Chat implements Callable<Integer> {
     print(reply);
     if (root.terminal().terminal() && reply.confirmation(command) != null) {
       // asked on the terminal: one question, no history of its own
-      try (ChatPrompt prompt = new ChatPrompt(TerminalBuilder.builder().system(true).build(), null, completion, c -> { })) {
+      try (ChatPrompt prompt = new ChatPrompt(jline(), null, completion, c -> { })) {
         reply = confirmed(prompt, command, reply);
       } catch (IOException e) {
         // no terminal after all: the reply stands
@@ -151,9 +151,21 @@ final class Chat implements Callable<Integer> {
     }
   }
 
+  /** A reply on stdout; a failure on stderr (as the other commands print theirs) unless --json asks for every reply raw. */
   private void print(ChatReply reply) {
-    out().print(root.json() ? reply.raw().strip() + "\n" : view.render(reply));
-    out().flush();
+    PrintStream to = reply.ok() || root.json() ? out() : root.terminal().err();
+    to.print(root.json() ? reply.raw().strip() + "\n" : view.render(reply));
+    to.flush();
+  }
+
+  /** The process's terminal; a run given other streams (a test) gets a terminal over those. */
+  private org.jline.terminal.Terminal jline() throws IOException {
+    Terminal given = root.terminal();
+    if (given.stdin() == System.in && given.out() == System.out) {
+      return TerminalBuilder.builder().system(true).build();
+    }
+    return TerminalBuilder.builder().system(false).streams(given.stdin(), given.out()).type("dumb")
+      .encoding(StandardCharsets.UTF_8).build();
   }
 
   private PrintStream out() {
