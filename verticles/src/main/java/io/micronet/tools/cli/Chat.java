@@ -164,7 +164,8 @@ final class Chat implements Callable<Integer> {
     if (given.stdin() == System.in && given.out() == System.out) {
       return TerminalBuilder.builder().system(true).build();
     }
-    return TerminalBuilder.builder().system(false).streams(given.stdin(), given.out()).type("dumb")
+    String type = given.env().getOrDefault("TERM", "dumb");
+    return TerminalBuilder.builder().system(false).streams(given.stdin(), given.out()).type(type)
       .encoding(StandardCharsets.UTF_8).build();
   }
 

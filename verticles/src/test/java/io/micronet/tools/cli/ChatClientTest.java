@@ -198,21 +198,34 @@ class ChatClientTest {
     assertEquals(logins + 2, server.logins.get(), "the first login and one after the 4401");
   }
 
-  @Test
-  void anInteractiveSessionAsksBeforeRunningAndKeepsAHistory() throws IOException {
-    // a terminal over given streams: the JLine prompt, fed as if typed
-    String typed = "stop products\ny\nscale products 3\nn\n services\nexit\n";
+  /** The prompt on a terminal over given streams (JLine's dumb terminal), fed as if typed; exit 0 and what it printed. */
+  private String typed(String keys, String... env) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
          PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      Terminal terminal = new Terminal(env("MICRONET_PASSWORD", ChatTestServer.MANAGER_PASSWORD, "NO_COLOR", "1"),
-        new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), o, e, true, null);
+      Map<String, String> vars = env(env);
+      vars.putAll(Map.of("MICRONET_PASSWORD", ChatTestServer.MANAGER_PASSWORD, "NO_COLOR", "1"));
+      Terminal terminal = new Terminal(vars, new ByteArrayInputStream(keys.getBytes(StandardCharsets.UTF_8)), o, e, true, null);
       code = ManagerCli.run(new String[] {"chat"}, terminal);
     }
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(ExitCodes.OK, code, printed + err);
+    return printed;
+  }
+
+  @Test
+  void tabCompletesCommandsAndServicesAskingTheServerOnce() {
+    // a terminal that edits lines (a dumb one inserts the tab)
+    typed("sto\tpro\t\nn\nsc\tus\t5\nn\n", "TERM", "xterm");
+    // help and services asked once, for Tab; the lines as completed
+    assertEquals(List.of("help", "services", "stop products", "scale users 5"), server.commands);
+  }
+
+  @Test
+  void anInteractiveSessionAsksBeforeRunningAndKeepsAHistory() throws IOException {
+    String printed = typed("stop products\ny\nscale products 3\nn\n services\nexit\n");
     assertEquals(List.of("stop products", "stop products --yes", "scale products 3", "services"), server.commands);
     assertTrue(printed.contains("connected to ws://127.0.0.1:"), printed);
     assertTrue(printed.contains("would stop products-1 on node-a; add --yes to run it"), printed);
