@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,7 +60,7 @@ final class ChatView {
     Set<String> fields = new LinkedHashSet<>();
     records.forEach(record -> fields.addAll(record.fieldNames()));
     List<String> names = new ArrayList<>(fields);
-    String[] headers = names.stream().map(name -> printable(name).toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new);
+    String[] headers = names.stream().map(name -> printable(name).toUpperCase(Locale.ROOT)).toArray(String[]::new);
     Table table = new Table(headers).optional(headers)
       .statusColumns(List.of(headers).stream().filter(STATUS_COLUMNS::contains).toArray(String[]::new));
     List<String> numeric = new ArrayList<>();
@@ -81,7 +82,7 @@ final class ChatView {
   }
 
   private static String cell(String name, Object value) {
-    return name.toLowerCase(java.util.Locale.ROOT).contains("time") || name.endsWith("At") ? Cells.time(value) : Cells.text(value);
+    return name.toLowerCase(Locale.ROOT).contains("time") || name.endsWith("At") ? Cells.time(value) : Cells.text(value);
   }
 
   private void details(Object details, StringBuilder out) {

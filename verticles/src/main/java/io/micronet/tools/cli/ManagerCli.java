@@ -97,6 +97,8 @@ public final class ManagerCli implements Callable<Integer> {
         terminal.err().println("micronet: " + message);
         return e instanceof CliFailure failure ? failure.exitCode() : ExitCodes.PLATFORM_ERROR;
       });
+    // a ChatOps command's own flags (fail … --rate 0.5) are the server's to judge, not picocli's
+    commandLine.getSubcommands().get("chat").setUnmatchedOptionsArePositionalParams(true);
     return commandLine.execute(args);
   }
 

@@ -1,12 +1,11 @@
 package io.micronet.tools.cli;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.vertx.core.json.JsonObject;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +92,10 @@ class ChatClientTest {
     assertExit(ExitCodes.OK, result);
     assertEquals("stopped products-1 on node-a\n", result.out());
     assertEquals(List.of("stop products --yes"), server.commands);
+
+    server.commands.clear();
+    assertExit(ExitCodes.PLATFORM_ERROR, manager("", "chat", "fail", "products", "error", "5", "--rate", "0.5", "--yes"));
+    assertEquals(List.of("fail products error 5 --rate 0.5 --yes"), server.commands, "flags of the command are its own");
   }
 
   @Test
@@ -236,6 +240,6 @@ class ChatClientTest {
     assertTrue(kept.contains("stop products") && kept.contains("scale products 3"), kept);
     assertFalse(kept.contains("services"), "a line typed with a leading space is not kept: " + kept);
     assertFalse(kept.lines().anyMatch(l -> l.endsWith(":y") || l.endsWith(":n") || l.equals("y")), "answers are not kept: " + kept);
-    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(history)));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(history)));
   }
 }
