@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * A ChatOps reply as printed in the terminal: its text; below it a table when its data is a list of records (bare or
- * a page's {@code items}); a failure in the error colour with its code and details. Everything the server sends is
+ * a page's {@code items}) that the text does not lay out itself; a failure in the error colour with its code and details. Everything the server sends is
  * printed without control characters: a reply may quote what another user typed (history), and an escape sequence in
  * there must not reach this terminal.
  */
@@ -39,11 +39,22 @@ final class ChatView {
     if (!reply.text().isBlank()) {
       out.append(printable(reply.text()).stripTrailing()).append('\n');
     }
-    String table = table(reply.data());
+    String table = showsItsData(reply) ? null : table(reply.data());
     if (table != null) {
       out.append(out.isEmpty() ? "" : "\n").append(table);
     }
     return out.toString();
+  }
+
+  /**
+   * Whether the text already lays out the data's records: it has more lines than there are records (a heading and
+   * a row each, as the chatops service writes its tables). Then a second table would only repeat it.
+   */
+  static boolean showsItsData(ChatReply reply) {
+    Object data = reply.data();
+    JsonArray list = data instanceof JsonArray array ? array
+      : data instanceof JsonObject page && page.getValue("items") instanceof JsonArray items ? items : null;
+    return list != null && reply.text().strip().lines().count() > list.size();
   }
 
   /** The records of a list or page as a table, columns in order of first appearance; null when the data is no list. */

@@ -81,6 +81,9 @@ class ChatRenderingTest {
       {"ok":true,"text":"history","data":{"page":0,"size":1,"total":9,"items":[
         {"time":"2026-01-02T03:04:05.123Z","user":"alice","command":"status","ok":true}]}}""")));
 
+    assertEquals("SERVICE   STATUS\nproducts  UP\nusers     UP\n", plain.render(reply("""
+      {"ok":true,"text":"SERVICE   STATUS\\nproducts  UP\\nusers     UP","data":{"items":[
+        {"service":"products","status":"UP"},{"service":"users","status":"UP"}]}}""")), "the text has its table: not twice");
     assertEquals("platform UP\n", plain.render(reply("{\"ok\":true,\"text\":\"platform UP\",\"data\":{\"status\":\"UP\"}}")),
       "an object is for programs: the text says it");
     assertEquals("a\nb\n", plain.render(reply("{\"ok\":true,\"text\":\"a\\nb\\n\\n\",\"data\":[1,2]}")), "a list of values: no table");
