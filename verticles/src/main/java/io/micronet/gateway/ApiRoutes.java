@@ -52,7 +52,10 @@ public final class ApiRoutes {
     // operations: live metrics and their history, the activity feed's store
     route(GET, "/api/metrics", "metrics", "latest", MANAGER),
     route(GET, "/api/metrics/history", "metrics", "history", MANAGER),
-    route(GET, "/api/activity", "activity", "list", MANAGER)
+    route(GET, "/api/activity", "activity", "list", MANAGER),
+    // ChatOps: any signed-in user; each command's own role is checked by the chatops service when it runs
+    route(POST, "/api/chatops", "chatops", "command", ANY_ROLE),
+    route(GET, "/api/chatops/history", "chatops", "history", ANY_ROLE)
   );
 
   private ApiRoutes() {

@@ -333,12 +333,27 @@ public class NodeAgent extends ServiceVerticle {
       LifecycleCommand command = kind == LifecycleCommand.Kind.SCALE
         ? checks.scale(request.param("name"), request.body(), actor)
         : checks.startOrStop(kind, request.param("name"), request.body(), actor);
+      if (dryRun(request)) {
+        command = command.asPreview();
+      }
       long budgetMs = request.remainingMillis(30_000);
       return vertx.eventBus().request(RECONCILER_ADDRESS, Envelope.body(new JsonObject(), new JsonObject(), command.toJson()),
           Envelope.options(APPLY, new CallContext(request.requestId(), identity.token(), null, null), budgetMs))
         .map(reply -> ServiceResponse.ok(reply.body() instanceof Buffer encoded ? Json.decodeValue(encoded) : reply.body()))
         .recover(NodeAgent::fromReconciler);
     });
+  }
+
+  /** {@code ?dryRun=true}: answer what would happen and change nothing (422 for a value that is not true or false). */
+  private static boolean dryRun(ServiceRequest request) {
+    String value = request.queryParam("dryRun");
+    if (value == null || "false".equals(value)) {
+      return false;
+    }
+    if ("true".equals(value)) {
+      return true;
+    }
+    throw ServiceException.invalidQuery(new JsonObject().put("dryRun", "must be true or false"));
   }
 
   private static Future<ServiceResponse> fromReconciler(Throwable e) {
@@ -363,6 +378,7 @@ public class NodeAgent extends ServiceVerticle {
     JsonObject errors = new JsonObject();
     String actor = request.caller().username() != null ? request.caller().username() : request.callerId();
     Failure failure = Failure.parse(request.bodyObject(), System.currentTimeMillis(), actor, errors);
+    boolean preview = dryRun(request);
     if (failure == null) {
       throw ServiceException.invalid(errors);
     }
@@ -375,10 +391,16 @@ public class NodeAgent extends ServiceVerticle {
           : new ServiceException(ErrorCode.NOT_FOUND, "no instance " + failure.instanceId() + " of " + service
             + " is running; its instances are " + instances, new JsonObject().put("instances", new JsonArray(instances))));
       }
+      JsonObject answer = new JsonObject().put("service", service).put("instances", new JsonArray(targeted))
+        .put("failure", failure.toJson()).put("until", failure.toJson().getString("until"));
+      if (preview) {
+        return whereRunning(service).map(nodes -> ServiceResponse.ok(answer.put("preview", true)
+          .put("nodes", new JsonObject(new LinkedHashMap<>(nodes)))
+          .put("text", "would inject on " + targeted.stream().map(id -> id + " (node " + nodes.getOrDefault(id, "?") + ")").toList()
+            + ": " + failure.describe())));
+      }
       publishFailureControl(service, FailureControl.INJECT, failure.toJson(), request);
-      return Future.succeededFuture(ServiceResponse.ok(new JsonObject().put("service", service).put("instances", new JsonArray(targeted))
-        .put("failure", failure.toJson()).put("until", failure.toJson().getString("until"))
-        .put("text", "failure injected on " + targeted + ": " + failure.describe())));
+      return Future.succeededFuture(ServiceResponse.ok(answer.put("text", "failure injected on " + targeted + ": " + failure.describe())));
     });
   }
 
@@ -426,6 +448,22 @@ public class NodeAgent extends ServiceVerticle {
     return discovery().getRecords(r -> service.equals(r.getName()) && InstanceRecords.inOwnAddressSpace(r))
       .map(records -> records.stream().filter(r -> members == null || members.contains(InstanceRecords.nodeId(r)))
         .map(InstanceRecords::instanceId).sorted().toList());
+  }
+
+  /** Each running instance of {@code service} with the name of the node it runs on. */
+  private Future<Map<String, Object>> whereRunning(String service) {
+    return Future.all(discovery().getRecords(r -> service.equals(r.getName()) && InstanceRecords.inOwnAddressSpace(r)), knownNodes())
+      .map(both -> {
+        List<Record> records = both.resultAt(0);
+        List<NodeState> nodes = both.resultAt(1);
+        Map<String, Object> where = new LinkedHashMap<>();
+        for (Record record : records) {
+          String nodeId = InstanceRecords.nodeId(record);
+          where.put(InstanceRecords.instanceId(record), nodes.stream().filter(n -> n.id().equals(nodeId)).map(NodeState::name)
+            .findFirst().orElse(nodeId));
+        }
+        return where;
+      });
   }
 
   private Set<String> liveMembers() {

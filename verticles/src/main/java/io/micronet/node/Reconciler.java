@@ -141,6 +141,10 @@ final class Reconciler {
         default -> throw new IllegalStateException();
       }
       int previous = before;
+      if (command.preview()) {
+        answered.tryComplete(preview(service, previous, after, steps, running));
+        return Future.succeededFuture();
+      }
       List<JsonObject> done = new ArrayList<>();
       return desired.set(service, after)
         .onSuccess(v -> {
@@ -172,6 +176,26 @@ final class Reconciler {
     }
     return new JsonObject().put("service", service).put("previous", previous).put("desired", after).put("running", running)
       .put("pending", pending).put("actions", new JsonArray(done)).put("text", text);
+  }
+
+  /** What a command would do, nothing done: the steps with their nodes and instances, the counts before and after. */
+  private static JsonObject preview(String service, int previous, int after, List<Placement.Step> steps, int running) {
+    List<JsonObject> planned = new ArrayList<>();
+    List<String> said = new ArrayList<>();
+    for (Placement.Step step : steps) {
+      boolean deploy = step.kind() == Placement.Kind.DEPLOY;
+      String text = deploy ? "place an instance of " + service + " on node " + step.nodeName()
+        : "remove " + step.instanceId() + " from node " + step.nodeName();
+      said.add(text);
+      planned.add(new JsonObject().put("action", deploy ? "place" : "remove").put("instanceId", step.instanceId())
+        .put("node", step.nodeId()).put("nodeName", step.nodeName()).put("text", text));
+    }
+    String text = service + ": desired " + previous + " → " + after + "; would " + (said.isEmpty() ? "change no instance" : String.join("; ", said));
+    if (after == 0) {
+      text += "; " + service + " would then have no instance: requests to it answer 503 until it is started again";
+    }
+    return new JsonObject().put("service", service).put("preview", true).put("previous", previous).put("desired", after)
+      .put("running", running).put("actions", new JsonArray(planned)).put("text", text);
   }
 
   /** Steps one after another; a failed step is reported (and the next round tries again), the others still run. */

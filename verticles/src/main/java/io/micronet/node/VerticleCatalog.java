@@ -1,6 +1,7 @@
 package io.micronet.node;
 
 import io.micronet.activity.ActivityVerticle;
+import io.micronet.chatops.ChatopsVerticle;
 import io.micronet.demo.DemoLoadVerticle;
 import io.micronet.demo.SimulatedServiceVerticle;
 import io.micronet.gateway.GatewayVerticle;
@@ -34,7 +35,8 @@ final class VerticleCatalog {
     "simulated", SimulatedServiceVerticle::new,
     "demo-load", DemoLoadVerticle::new,
     "metrics", MetricsVerticle::new,
-    "activity", ActivityVerticle::new);
+    "activity", ActivityVerticle::new,
+    "chatops", ChatopsVerticle::new);
 
   private VerticleCatalog() {
   }

@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.chatops.ChatopsVerticle;
 import io.micronet.node.Metrics;
 import io.micronet.orders.OrdersVerticle;
 import io.micronet.products.ProductsVerticle;
@@ -100,9 +101,11 @@ final class AllInOne implements AutoCloseable {
       await(vertx.deployVerticle(new UsersVerticle(), new DeploymentOptions().setConfig(config)));
       app.deployProducts();
       await(vertx.deployVerticle(new OrdersVerticle(), new DeploymentOptions().setConfig(config)));
+      await(vertx.deployVerticle(new ChatopsVerticle(), new DeploymentOptions().setConfig(config)));
       await(vertx.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
       app.awaitService("users", "UP", 1);
       app.awaitService("orders", "UP", 1);
+      app.awaitService("chatops", "UP", 1);
       app.awaitProducts("UP", 1);
     } catch (RuntimeException | Error e) {
       app.close();

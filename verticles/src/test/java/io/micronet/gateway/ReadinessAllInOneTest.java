@@ -31,7 +31,7 @@ class ReadinessAllInOneTest {
       assertEquals(new JsonObject().put("status", "UP").put("checks",
           new JsonObject().put("users", "UP").put("products", "UP").put("orders", "UP")
             // this hand-made all-in-one deploys no metrics or activity (a node started by the launcher does)
-            .put("metrics", "not running on this node").put("activity", "not running on this node")),
+            .put("metrics", "not running on this node").put("activity", "not running on this node").put("chatops", "UP")),
         ready.bodyAsJson(JsonObject.class));
 
       app.undeployProducts();

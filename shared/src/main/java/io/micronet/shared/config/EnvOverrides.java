@@ -73,7 +73,10 @@ public final class EnvOverrides {
     new Binding("MICRONET_METRICS_RAW_HOURS", "metrics.history.rawHours", Kind.INT),
     new Binding("MICRONET_METRICS_ROLLUP_DAYS", "metrics.history.rollupDays", Kind.INT),
     new Binding("MICRONET_ACTIVITY_MAX_EVENTS", "activity.maxEvents", Kind.INT),
-    new Binding("MICRONET_ACTIVITY_RETENTION_DAYS", "activity.retentionDays", Kind.INT)
+    new Binding("MICRONET_ACTIVITY_RETENTION_DAYS", "activity.retentionDays", Kind.INT),
+    new Binding("MICRONET_CHATOPS_INSTANCES", "services.chatops.instances", Kind.INT),
+    new Binding("MICRONET_CHATOPS_BROADCAST_MAX_CHARS", "services.chatops.broadcastMaxChars", Kind.INT),
+    new Binding("MICRONET_CHATOPS_HISTORY_RETENTION_DAYS", "services.chatops.historyRetentionDays", Kind.INT)
   );
 
   private EnvOverrides() {

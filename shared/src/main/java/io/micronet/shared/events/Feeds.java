@@ -8,7 +8,7 @@ import java.time.Instant;
 /**
  * The streams other parts of the platform consume: a few fixed addresses, each event a JSON object with a
  * {@code type} and a {@code time}, always published fire-and-forget — nothing on a request's path ever waits for a
- * monitor, a feed or their storage. The first three are public feeds (CONTRACT.md; the SockJS bridge may let
+ * monitor, a feed or their storage. HEALTH, METRICS, ACTIVITY, BROADCAST and ALERTS are public feeds (CONTRACT.md; the SockJS bridge may let
  * browsers listen to them), the others stay inside the cluster.
  */
 public final class Feeds {
@@ -19,6 +19,15 @@ public final class Feeds {
   public static final String METRICS = "micronet.metrics";
   /** Activity: {@code type} {@code activity}, see {@link ActivityEvent}. */
   public static final String ACTIVITY = "micronet.activity";
+  /** ChatOps broadcasts to every dashboard: {@code type} {@code broadcast}, {@code from}, {@code role}, {@code text}. */
+  public static final String BROADCAST = "micronet.broadcast";
+  /**
+   * Not a feed: the one public command address (CONTRACT.md), where the dashboard's bridge sends
+   * {@code {"command":"…"}} with the user's token; every chatops instance answers it.
+   */
+  public static final String CHATOPS = "micronet.chatops";
+  /** Alerts (issue 11): {@code type} {@code alert}. */
+  public static final String ALERTS = "micronet.alerts";
   /** Internal: a caller's circuit breaker changed state ({@code type} {@code breaker}). */
   public static final String BREAKERS = "micronet.breakers";
   /** Internal: one instance's (or one gateway's) request figures since its last sample ({@code type} {@code sample}). */

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -32,7 +33,7 @@ public class ActionDispatcher implements Handler<Message<Object>> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActionDispatcher.class);
 
-  private record Action(Access access, Function<ServiceRequest, Future<ServiceResponse>> handler) {
+  private record Action(Access access, BiFunction<ServiceRequest, String, Future<ServiceResponse>> handler) {
   }
 
   private final String service;
@@ -49,6 +50,15 @@ public class ActionDispatcher implements Handler<Message<Object>> {
 
   /** Adds an action that callers admitted by {@code access} may run. */
   public ActionDispatcher on(String action, Access access, Function<ServiceRequest, Future<ServiceResponse>> handler) {
+    actions.put(action, new Action(access, (request, token) -> handler.apply(request)));
+    return this;
+  }
+
+  /**
+   * Adds an action that acts on the caller's behalf: its handler also gets the caller's verified token, to call other
+   * services as that caller (they apply their own rules to it), never to be logged or stored.
+   */
+  public ActionDispatcher onBehalf(String action, Access access, BiFunction<ServiceRequest, String, Future<ServiceResponse>> handler) {
     actions.put(action, new Action(access, handler));
     return this;
   }
@@ -109,7 +119,8 @@ public class ActionDispatcher implements Handler<Message<Object>> {
     inFlight++;
     long started = System.nanoTime();
     Future<Void> gate = failures == null ? null : failures.before();
-    Future<ServiceResponse> result = gate == null ? invoke(action, request) : gate.compose(v -> invoke(action, request));
+    String token = Envelope.bearerToken(message.headers().get(Envelope.AUTHORIZATION));
+    Future<ServiceResponse> result = gate == null ? invoke(action, request, token) : gate.compose(v -> invoke(action, request, token));
     result.onComplete(ar -> {
       inFlight--;
       if (figures != null) {
@@ -124,9 +135,9 @@ public class ActionDispatcher implements Handler<Message<Object>> {
     });
   }
 
-  private static Future<ServiceResponse> invoke(Action action, ServiceRequest request) {
+  private static Future<ServiceResponse> invoke(Action action, ServiceRequest request, String token) {
     try {
-      return action.handler().apply(request);
+      return action.handler().apply(request, token);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

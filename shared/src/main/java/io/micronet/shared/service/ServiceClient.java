@@ -78,18 +78,41 @@ public class ServiceClient {
    * @param repeatable the action does nothing twice when received twice, so a failed call may be tried elsewhere
    */
   public Future<Object> request(String service, String action, JsonObject body, ServiceRequest origin, boolean repeatable) {
-    JsonObject envelope = Envelope.body(new JsonObject(), new JsonObject(), body);
+    return call(service, action, Envelope.body(new JsonObject(), new JsonObject(), body), origin, null, repeatable);
+  }
+
+  /** As {@link #request(String, String, JsonObject, ServiceRequest, boolean)}, with path parameters and a query. */
+  public Future<Object> request(String service, String action, JsonObject params, JsonObject query, Object body, ServiceRequest origin,
+                                boolean repeatable) {
+    return call(service, action, Envelope.body(params, query, body), origin, null, repeatable);
+  }
+
+  /**
+   * Sends {@code action} as the user whose own {@code token} it carries, not as this service: the other service applies
+   * its own rules to that user (ChatOps runs the platform's actions for whoever typed the command).
+   */
+  public Future<Object> requestAs(String token, String service, String action, JsonObject params, JsonObject query, Object body,
+                                  ServiceRequest origin, boolean repeatable) {
+    if (token == null || token.isBlank()) {
+      // never fall back to this service's own identity: that would run the action with more rights than the user has
+      throw new IllegalArgumentException("a call on a user's behalf needs that user's token");
+    }
+    return call(service, action, Envelope.body(params, query, body), origin, token, repeatable);
+  }
+
+  private Future<Object> call(String service, String action, JsonObject envelope, ServiceRequest origin, String userToken,
+                              boolean repeatable) {
     return failover.<Object>call(service, repeatable, failure -> failure instanceof ServiceException,
         upstream -> origin.remainingMillis(timeoutMs) < MIN_ATTEMPT_MS
           // too little time left to be answered: trying would only fail, and count against a healthy instance
           ? Future.failedFuture(new ServiceException(ErrorCode.UPSTREAM_TIMEOUT, "the " + service + " service did not answer in time"))
-          : attempt(upstream, envelope, options(action, origin)))
+          : attempt(upstream, envelope, options(action, origin, userToken)))
       .recover(failure -> Future.failedFuture(Failover.toContractError(failure, service)));
   }
 
   /** Per attempt: a retry gets what is left of the caller's time, not a fresh budget. */
-  private DeliveryOptions options(String action, ServiceRequest origin) {
-    return Envelope.options(action, new CallContext(origin.requestId(), identity.token(), null, null),
+  private DeliveryOptions options(String action, ServiceRequest origin, String userToken) {
+    return Envelope.options(action, new CallContext(origin.requestId(), userToken == null ? identity.token() : userToken, null, null),
       origin.remainingMillis(timeoutMs));
   }
 
