@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 @Command(name = "micronet", mixinStandardHelpOptions = true, versionProvider = ManagerCli.Version.class,
   subcommands = {Commands.Status.class, Commands.Nodes.class, Commands.Health.class, Commands.Metrics.class,
     Commands.ListInstances.class, Commands.Start.class, Commands.Stop.class, Commands.Scale.class, Commands.Fail.class,
-    Commands.Recover.class, Commands.Activity.class},
+    Commands.Recover.class, Commands.Activity.class, Chat.class},
   synopsisSubcommandLabel = "COMMAND", abbreviateSynopsis = true,
   description = "Operate a running MicroNet through its gateway's REST API.%n"
     + "(scripts/micronet start | node | build | token | certs run the platform itself.)",
@@ -71,6 +71,8 @@ public final class ManagerCli implements Callable<Integer> {
   private final Terminal terminal;
   private Gateway gateway;
   private Session session;
+  private BufferedReader stdinLines;
+  private String stdinPassword;
 
   ManagerCli(Terminal terminal) {
     this.terminal = terminal;
@@ -95,6 +97,8 @@ public final class ManagerCli implements Callable<Integer> {
         terminal.err().println("micronet: " + message);
         return e instanceof CliFailure failure ? failure.exitCode() : ExitCodes.PLATFORM_ERROR;
       });
+    // a ChatOps command's own flags (fail … --rate 0.5) are the server's to judge, not picocli's
+    commandLine.getSubcommands().get("chat").setUnmatchedOptionsArePositionalParams(true);
     return commandLine.execute(args);
   }
 
@@ -122,6 +126,14 @@ public final class ManagerCli implements Callable<Integer> {
 
   Terminal terminal() {
     return terminal;
+  }
+
+  /** Lines of stdin, one reader for all: the password of --password-stdin first, then (chat) the commands. */
+  BufferedReader stdinLines() {
+    if (stdinLines == null) {
+      stdinLines = new BufferedReader(new InputStreamReader(terminal.stdin(), StandardCharsets.UTF_8));
+    }
+    return stdinLines;
   }
 
   boolean json() {
@@ -170,11 +182,16 @@ public final class ManagerCli implements Callable<Integer> {
   private Supplier<String> password(String forUser) {
     return () -> {
       if (passwordStdin) {
+        if (stdinPassword != null) {
+          // stdin is read once: a second login (chat's session expired) uses what it said
+          return stdinPassword;
+        }
         try {
-          String line = new BufferedReader(new InputStreamReader(terminal.stdin(), StandardCharsets.UTF_8)).readLine();
+          String line = stdinLines().readLine();
           if (line == null || line.isEmpty()) {
             throw new CliFailure(ExitCodes.AUTH_FAILED, "--password-stdin: no password on stdin");
           }
+          stdinPassword = line;
           return line;
         } catch (IOException e) {
           throw new CliFailure(ExitCodes.AUTH_FAILED, "--password-stdin: cannot read stdin (" + e.getMessage() + ")");

@@ -49,6 +49,34 @@ final class Session {
     return reply;
   }
 
+  /** The token to present on a connection of its own (the ChatOps WebSocket), signing in when needed. */
+  String token() {
+    return signIn().token();
+  }
+
+  /** Who is signed in, for the prompt and messages: from the login's reply or the given token's claims. */
+  TokenCache.Entry who() {
+    return signIn();
+  }
+
+  /** Whether the current token came from the cache (a refusal of it is worth one fresh login, as in {@link #call}). */
+  boolean tokenFromCache() {
+    return fromCache;
+  }
+
+  /**
+   * The platform refused the current token ({@code why}: 401 on connect, 4401 mid-session): a fresh login, kept in
+   * the cache; a token given as such cannot be renewed ({@link ExitCodes#AUTH_FAILED}).
+   */
+  String renew(String why) {
+    if (credentials.token() != null) {
+      throw new CliFailure(ExitCodes.AUTH_FAILED, "the platform refused " + whose() + ": " + why);
+    }
+    cache.remove(gateway.base(), credentials.user());
+    current = login();
+    return current.token();
+  }
+
   private String whose() {
     return credentials.token() != null ? "the token from " + credentials.tokenFrom() : "the token of " + credentials.user();
   }
