@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.micronet.shared.events.Feeds;
+import io.micronet.shared.health.HealthView;
 import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.security.Access;
 import io.micronet.shared.security.Caller;
@@ -95,5 +96,21 @@ final class BridgeGuard {
   static JsonObject delivered(JsonObject envelope) {
     return new JsonObject().put("type", envelope.getValue("type")).put("address", envelope.getValue("address"))
       .put("body", envelope.getValue("body"));
+  }
+
+  /**
+   * A feed message as {@code caller} receives it: a health snapshot names nodes, instances and the monitor's leader,
+   * which are a manager's to know (as on {@code /status}); anyone else gets each service's status, counts and reasons.
+   */
+  static JsonObject deliveredTo(JsonObject envelope, Caller caller) {
+    JsonObject delivered = delivered(envelope);
+    if (Feeds.HEALTH.equals(envelope.getValue("address")) && !caller.isManager() && delivered.getValue("body") instanceof JsonObject body
+      && "snapshot".equals(body.getValue("type"))) {
+      JsonObject services = HealthView.fromSnapshot(body).map(view -> view.toStatusJson("monitor").getJsonObject("services"))
+        .orElse(new JsonObject());
+      delivered.put("body", new JsonObject().put("type", "snapshot").put("time", body.getValue("time")).put("status", body.getValue("status"))
+        .put("everySeconds", body.getValue("everySeconds")).put("services", services));
+    }
+    return delivered;
   }
 }

@@ -152,23 +152,25 @@ final class EventBusBridge {
       return;
     }
     if (access == null) {
-      deliverIf(event, state.takeReply(address), envelope);
+      deliverIf(event, state.takeReply(address) ? BridgeGuard.delivered(envelope) : null, envelope);
       return;
     }
     String token = state.listenerToken(address);
     if (token == null) {
-      deliverIf(event, false, envelope);
+      deliverIf(event, null, envelope);
       return;
     }
     verifier.verify(token).onComplete(verified -> {
       Caller caller = verified.succeeded() ? verified.result() : null;
-      deliverIf(event, caller != null && access.admits(caller), envelope);
+      deliverIf(event, caller != null && access.admits(caller) ? BridgeGuard.deliveredTo(envelope, caller) : null, envelope);
     });
   }
 
-  private void deliverIf(BridgeEvent event, boolean allowed, JsonObject envelope) {
+  /** Delivers {@code delivered} (what this client may see of the message); null: nothing. */
+  private void deliverIf(BridgeEvent event, JsonObject delivered, JsonObject envelope) {
+    boolean allowed = delivered != null;
     if (allowed) {
-      event.setRawMessage(BridgeGuard.delivered(envelope));
+      event.setRawMessage(delivered);
     } else if (LOG.isDebugEnabled()) {
       LOG.debug("bridge withheld a delivery", kv("client", remote(event.socket())), kv("address", envelope.getValue("address")));
     }

@@ -28,8 +28,8 @@ import java.util.Set;
 /**
  * The gateway's router, mounting only: request id and log, security headers, the client's address, CORS, rate
  * limit, body limit, then each {@link ApiRoutes} entry (access check → {@link ServiceRouter}), plain HTTP services
- * under {@code /api/<service>/…}, the gateway's own endpoints ({@link GatewayEndpoint}), swagger-ui and the static
- * page, and JSON errors for everything that goes wrong. Reading a request is {@link RequestParts}' job, writing
+ * under {@code /api/<service>/…}, the gateway's own endpoints ({@link GatewayEndpoint}), and JSON errors for everything
+ * that goes wrong; the sockets (bridge, ChatOps) and then {@link #mountStaticFiles} come after. Reading a request is {@link RequestParts}' job, writing
  * the answer {@link ReplyWriter}'s.
  */
 final class GatewayRoutes {
@@ -112,9 +112,6 @@ final class GatewayRoutes {
     router.route("/api/:service/*").handler(bodies).handler(this::forwardToHttpService);
     router.route("/api/:service").handler(bodies).handler(this::forwardToHttpService);
 
-    // swagger-ui's files for /docs, from its WebJar on the classpath
-    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true));
 
     router.errorHandler(400, ctx -> errorFromRouter(ctx, ErrorCode.BAD_REQUEST, "malformed request"));
     router.errorHandler(403, ctx -> errorFromRouter(ctx, ErrorCode.FORBIDDEN, "this origin may not call the API"));
@@ -124,6 +121,15 @@ final class GatewayRoutes {
     router.errorHandler(413, ctx -> errorFromRouter(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than " + edge.bodyLimit() + " bytes"));
     router.errorHandler(500, this::internalError);
     return router;
+  }
+
+  /**
+   * The static files, mounted last (after the sockets' routes, so a bridge poll does not look for a file first):
+   * swagger-ui's files for /docs from its WebJar, and the dashboard from webroot/.
+   */
+  static void mountStaticFiles(Router router) {
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true));
   }
 
   private static Route own(Router router, GatewayEndpoint endpoint) {

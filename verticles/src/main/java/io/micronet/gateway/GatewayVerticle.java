@@ -112,6 +112,7 @@ public class GatewayVerticle extends VerticleBase {
         OriginCheck origins = new OriginCheck(config.corsOrigins());
         new EventBusBridge(vertx, verifier, origins, bridgeSettings).mount(router);
         new ChatSocket(serviceRouter, verifier, origins, bridgeSettings).mount(router);
+        GatewayRoutes.mountStaticFiles(router);
         server = vertx.createHttpServer(TlsFiles.apply(new HttpServerOptions()
           .setHost(config.httpHost())
           .setPort(config.httpPort())

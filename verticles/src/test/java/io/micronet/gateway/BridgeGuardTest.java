@@ -1,6 +1,7 @@
 package io.micronet.gateway;
 
 import io.micronet.shared.security.Caller;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import org.junit.jupiter.api.Test;
@@ -102,5 +103,35 @@ class BridgeGuardTest {
       .put("headers", new JsonObject().put("authorization", "Bearer internal")));
     assertEquals(new JsonObject().put("type", "rec").put("address", "micronet.health").put("body", new JsonObject().put("type", "change")),
       delivered);
+  }
+
+  @Test
+  void aHealthSnapshotNamesNodesAndInstancesOnlyToManagers() {
+    JsonObject snapshot = new JsonObject().put("type", "snapshot").put("status", "DEGRADED").put("everySeconds", 5)
+      .put("time", "2026-12-02T10:00:00Z").put("leader", "node-7f").put("leaderName", "host-a").put("leaderInstance", "monitor-1")
+      .put("services", new JsonObject().put("products", new JsonObject().put("status", "DEGRADED").put("reasons", new JsonArray()
+          .add("1 of 2 instances down")).put("dependencies", new JsonArray())
+        .put("instances", new JsonArray()
+          .add(new JsonObject().put("id", "products-1").put("node", "node-7f").put("status", "UP").put("breaker", "CLOSED"))
+          .add(new JsonObject().put("id", "products-2").put("node", "node-8a").put("status", "DOWN").put("reason", "no answer").put("breaker", "OPEN")))));
+    JsonObject envelope = new JsonObject().put("type", "rec").put("address", "micronet.health").put("body", snapshot)
+      .put("headers", new JsonObject().put("x", "y"));
+
+    JsonObject forClient = BridgeGuard.deliveredTo(envelope, CLIENT).getJsonObject("body");
+    assertFalse(forClient.encode().contains("node-7f") || forClient.encode().contains("products-1") || forClient.encode().contains("host-a"),
+      forClient.encode());
+    JsonObject products = forClient.getJsonObject("services").getJsonObject("products");
+    assertEquals("DEGRADED", products.getString("status"));
+    assertEquals(2, products.getInteger("instances"));
+    assertEquals(1, products.getInteger("healthy"));
+    assertEquals("snapshot", forClient.getString("type"));
+    assertEquals("2026-12-02T10:00:00Z", forClient.getString("time"));
+
+    JsonObject forManager = BridgeGuard.deliveredTo(envelope, MANAGER);
+    assertEquals(snapshot, forManager.getJsonObject("body"), "a manager sees the whole snapshot");
+    assertFalse(forManager.containsKey("headers"));
+    JsonObject change = new JsonObject().put("type", "rec").put("address", "micronet.health")
+      .put("body", new JsonObject().put("type", "change").put("service", "products").put("status", "DOWN"));
+    assertEquals(change.getJsonObject("body"), BridgeGuard.deliveredTo(change, CLIENT).getJsonObject("body"), "a change names no node");
   }
 }
