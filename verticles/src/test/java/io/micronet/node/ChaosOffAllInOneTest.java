@@ -2,32 +2,21 @@ package io.micronet.node;
 
 import io.micronet.shared.chaos.Failure;
 import io.micronet.shared.chaos.FailureControl;
-import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.messaging.CallContext;
 import io.micronet.shared.messaging.Envelope;
-import io.micronet.shared.security.Caller;
-import io.micronet.shared.security.Tokens;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,35 +28,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChaosOffAllInOneTest {
 
-  private static final String HOST = "127.0.0.1";
-
+  private SoloNode node;
   private Vertx vertx;
   private WebClient client;
   private String manager;
 
   @BeforeAll
-  void start(@TempDir Path dataDir) throws Exception {
-    vertx = Vertx.vertx();
-    int port = freePort();
-    String secret = UUID.randomUUID() + "-" + UUID.randomUUID();
-    JsonObject given = new JsonObject()
-      .put("http", new JsonObject().put("host", HOST).put("port", port))
-      .put("grpc", new JsonObject().put("port", freePort()))
-      .put("storage", new JsonObject().put("dataDir", dataDir.toString()).putNull("dbUrl"))
-      .put("security", new JsonObject().put("jwtSecret", secret).put("adminPassword", "admin-" + UUID.randomUUID()))
-      .put("node", new JsonObject().put("shutdownGraceSeconds", 2).put("name", "prod")
-        .put("verticles", new JsonArray().add("gateway").add("products")))
-      .put("chaos", new JsonObject().put("enabled", false));
-    JsonObject config = MicronetConfig.load(given, Map.of()).json();
-    manager = Tokens.withSecret(vertx, secret).issue(new Caller("m1", "mona", Caller.MANAGER), 3600);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(HOST).setDefaultPort(port));
-    vertx.deployVerticle(new NodeVerticle(), new DeploymentOptions().setConfig(config)).await(120, TimeUnit.SECONDS);
+  void start(@TempDir Path dataDir) {
+    node = SoloNode.start(dataDir, new JsonObject()
+      .put("node", new JsonObject().put("name", "prod").put("verticles", new JsonArray().add("gateway").add("products")))
+      .put("chaos", new JsonObject().put("enabled", false)));
+    vertx = node.vertx;
+    client = node.client;
+    manager = node.manager();
   }
 
   @AfterAll
   void stop() {
-    if (vertx != null) {
-      vertx.close().await();
+    if (node != null) {
+      node.close();
     }
   }
 
@@ -90,12 +69,6 @@ class ChaosOffAllInOneTest {
     for (int i = 0; i < 10; i++) {
       HttpResponse<Buffer> read = client.get("/api/products").send().await();
       assertEquals(200, read.statusCode(), read.bodyAsString());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -1,14 +1,9 @@
 package io.micronet.node;
 
-import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.messaging.CallContext;
 import io.micronet.shared.messaging.Envelope;
 import io.micronet.shared.events.Feeds;
-import io.micronet.shared.security.Caller;
-import io.micronet.shared.security.Tokens;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
@@ -16,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,12 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -51,41 +41,29 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeOperationsAllInOneTest {
 
-  private static final String HOST = "127.0.0.1";
   private static final long POLL_LIMIT_MS = 30_000;
 
+  private SoloNode solo;
   private Vertx vertx;
   private WebClient client;
-  private int port;
   private String manager;
   private String clientToken;
   private final List<JsonObject> activity = new CopyOnWriteArrayList<>();
 
   @BeforeAll
-  void start(@TempDir Path dataDir) throws Exception {
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).withMetrics(Metrics.factory()).build();
-    port = freePort();
-    String secret = UUID.randomUUID() + "-" + UUID.randomUUID();
-    JsonObject given = new JsonObject()
-      .put("http", new JsonObject().put("host", HOST).put("port", port))
-      .put("grpc", new JsonObject().put("port", freePort()))
-      .put("storage", new JsonObject().put("dataDir", dataDir.toString()).putNull("dbUrl"))
-      .put("security", new JsonObject().put("jwtSecret", secret).put("adminPassword", "admin-" + UUID.randomUUID()))
-      .put("node", new JsonObject().put("shutdownGraceSeconds", 2).put("name", "solo"))
-      .put("breaker", new JsonObject().put("maxFailures", 3).put("resetTimeoutMs", 1500));
-    JsonObject config = MicronetConfig.load(given, Map.of()).json();
+  void start(@TempDir Path dataDir) {
+    solo = SoloNode.start(dataDir, new JsonObject().put("breaker", new JsonObject().put("maxFailures", 3).put("resetTimeoutMs", 1500)));
+    vertx = solo.vertx;
+    client = solo.client;
+    manager = solo.manager();
+    clientToken = solo.client();
     vertx.eventBus().<JsonObject>consumer(Feeds.ACTIVITY, message -> activity.add(message.body()));
-    Tokens tokens = Tokens.withSecret(vertx, secret);
-    manager = tokens.issue(new Caller("m1", "mona", Caller.MANAGER), 3600);
-    clientToken = tokens.issue(new Caller("c1", "carla", Caller.CLIENT), 3600);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(HOST).setDefaultPort(port));
-    vertx.deployVerticle(new NodeVerticle(), new DeploymentOptions().setConfig(config)).await(120, TimeUnit.SECONDS);
   }
 
   @AfterAll
   void stop() {
-    if (vertx != null) {
-      vertx.close().await();
+    if (solo != null) {
+      solo.close();
     }
   }
 
@@ -319,12 +297,6 @@ class NodeOperationsAllInOneTest {
 
   private static long millisSince(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Bounded polling (a hang guard, never a timing assertion). */
