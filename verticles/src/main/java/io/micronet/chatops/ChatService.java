@@ -131,8 +131,10 @@ final class ChatService {
   }
 
   /** History and activity for every command; the reply goes out even when the history cannot be written (logged). */
-  private Future<ChatReply> remember(Invocation invocation, String typed, ChatReply reply) {
+  private Future<ChatReply> remember(Invocation invocation, String text, ChatReply reply) {
     Instant now = clock.instant();
+    // a refused command may hold control characters (that is why it was refused): kept, but never as they were typed
+    String typed = CommandLine.printable(text);
     String service = invocation.line() == null ? null : serviceOf(invocation.line());
     platform.publish(Feeds.ACTIVITY, ActivityEvent.of(invocation.who(), ActivityEvent.Kind.CHATOPS, service, null, null,
       invocation.who() + " (" + invocation.caller().role() + ") ran \"" + typed + "\": " + (reply.ok() ? "ok" : "refused: " + reply.text())).toJson());

@@ -26,7 +26,7 @@ record CommandLine(String text, String name, List<String> args, Set<String> flag
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isISOControl(c) && c != '\t' || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) {
+      if (unprintable(c)) {
         throw refused("the command contains a control character (U+" + String.format("%04X", (int) c) + ")");
       }
     }
@@ -43,6 +43,23 @@ record CommandLine(String text, String name, List<String> args, Set<String> flag
       throw refused("a command starts with its name: type 'help' to see the commands you may run");
     }
     return new CommandLine(text.strip(), words.get(0).toLowerCase(Locale.ROOT), List.copyOf(words.subList(1, words.size())), Set.copyOf(flags));
+  }
+
+  /**
+   * {@code text} with every character a command may not hold shown as '?': a refused command is still kept (history,
+   * activity), and an escape sequence or a NUL typed by one user must not reach another's terminal, nor the database.
+   */
+  static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      out.append(unprintable(c) ? '?' : c);
+    }
+    return out.toString();
+  }
+
+  private static boolean unprintable(char c) {
+    return Character.isISOControl(c) && c != '\t' || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT;
   }
 
   /** The argument at {@code index}, or null. */

@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,10 @@ final class EventBusBridge {
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxFrameBytes()))
       .failureHandler(ctx -> HttpErrors.write(ctx, ctx.statusCode() == 413 ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_REQUEST,
         ctx.statusCode() == 413 ? "a bridge request is at most " + settings.maxFrameBytes() + " bytes" : "malformed bridge request"));
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(options, this::handle));
+    // the bridge itself, over sockets that count every message first (CountedSocket: also the ones the bridge cannot read)
+    EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::handle);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
+      .socketHandler(socket -> bridge.handle(new CountedSocket(vertx, socket, new FrameRate(settings)))));
   }
 
   /** The bridge's hook: called for every socket event, every inbound frame and every delivery. */

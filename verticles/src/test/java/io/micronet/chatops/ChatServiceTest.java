@@ -204,7 +204,7 @@ class ChatServiceTest {
     JsonArray items = ((JsonObject) own.data()).getJsonArray("items");
     assertEquals(3, items.size(), "carla's three commands (an empty line is none), not the others': " + items.encode());
     JsonObject newest = items.getJsonObject(0);
-    assertEquals("status\u0007", newest.getString("command"));
+    assertEquals("status?", newest.getString("command"), "kept, its control character shown as '?'");
     assertEquals(false, newest.getBoolean("ok"));
     assertEquals("stop products --yes", items.getJsonObject(1).getString("command"));
     assertEquals(false, items.getJsonObject(1).getBoolean("ok"));
@@ -223,6 +223,21 @@ class ChatServiceTest {
     assertEquals("carla", refused.getString("actor"));
     assertEquals("products", refused.getString("service"));
     assertTrue(refused.getString("text").contains("refused"), refused.encode());
+  }
+
+  @Test
+  void aRefusedCommandsControlCharactersReachNeitherTheActivityFeedNorTheHistory() {
+    // an escape sequence (clear screen, set the terminal's title), a bell and a NUL: refused, and kept only as printable text
+    String typed = "\u001b[2J\u001b]0;pwned\u0007 status \u0000 \u202e <b>x</b>";
+    ChatReply reply = run(CLIENT, typed);
+    assertFalse(reply.ok());
+    String activity = platform.published(Feeds.ACTIVITY).get(0).getString("text");
+    String stored = ((JsonObject) run(CLIENT, "history").data()).getJsonArray("items").getJsonObject(0).getString("command");
+    String managersView = run(MANAGER, "history").text();
+    for (String shown : List.of(activity, stored, managersView)) {
+      assertTrue(shown.chars().noneMatch(c -> Character.isISOControl(c) && c != '\n' || c == '\u202e'), shown);
+    }
+    assertEquals("?[2J?]0;pwned? status ? ? <b>x</b>", stored, "the rest as typed: HTML is text, whoever shows it escapes it");
   }
 
   @Test

@@ -363,6 +363,24 @@ class BridgeAllInOneTest {
     assertEquals(200, app.call(GET, "/health").send().statusCode());
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"RAW_WEBSOCKET", "SOCKJS_WEBSOCKET"})
+  void aFloodOfFramesTheBridgeCannotReadIsClosedToo(Transport transport) {
+    // no token needed: the bridge answers these itself (invalid_json, missing_type, invalid_type), the hook never sees them
+    List<String> junk = List.of("not json", "{}", "{\"type\":\"x\",\"address\":\"a\"}", "{\"type\":\"send\"}");
+    // it pings as a browser does, so that only the flood can close it (not the idle timeout)
+    try (BridgeClient flooder = connect(transport)) {
+      int sent = 0;
+      for (; sent < 5000 && !flooder.isClosed(); sent++) {
+        flooder.writeText(junk.get(sent % junk.size()));
+      }
+      boolean closed = flooder.awaitClosed();
+      System.out.printf("%s junk flood: closed=%s after %d frames sent, %d answers read%n", transport, closed, sent, flooder.drain().size());
+      assertTrue(closed, "a socket that floods is closed, whatever its frames are");
+    }
+    assertEquals(200, app.call(GET, "/health").send().statusCode());
+  }
+
   @Test
   void aSilentSocketIsClosed() {
     try (BridgeClient silent = BridgeClient.connect(app.vertx, app.port, Transport.RAW_WEBSOCKET, null, false)) {
