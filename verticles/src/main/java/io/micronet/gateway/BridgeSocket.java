@@ -24,6 +24,18 @@ final class BridgeSocket {
     this.maxPending = maxPending;
   }
 
+  private boolean admitted;
+
+  /** A frame of this socket passed with a valid token. */
+  synchronized void admitted() {
+    admitted = true;
+  }
+
+  /** Whether any frame of this socket ever passed with a valid token (a socket that never does is closed). */
+  synchronized boolean admittedOnce() {
+    return admitted;
+  }
+
   synchronized void listen(String feed, String token) {
     feedTokens.put(feed, token);
   }

@@ -79,7 +79,15 @@ final class EventBusBridge {
     SockJSSocket socket = event.socket();
     switch (event.type()) {
       case SOCKET_CREATED -> {
-        sockets.put(socket, new BridgeSocket(new FrameRate(settings), MAX_PENDING_REPLIES));
+        BridgeSocket state = new BridgeSocket(new FrameRate(settings), MAX_PENDING_REPLIES);
+        sockets.put(socket, state);
+        // a socket that never shows a valid token is closed: without it, anyone could hold sockets open with pings
+        vertx.setTimer(settings.pingTimeoutMs(), id -> {
+          if (!state.admittedOnce() && sockets.containsKey(socket)) {
+            LOG.debug("bridge closed a socket that showed no valid token", kv("client", remote(socket)));
+            socket.close();
+          }
+        });
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
@@ -132,6 +140,7 @@ final class EventBusBridge {
   }
 
   private void admit(BridgeEvent event, BridgeSocket state, JsonObject frame, String token) {
+    state.admitted();
     String address = frame.getString("address");
     switch (event.type()) {
       case SEND -> {

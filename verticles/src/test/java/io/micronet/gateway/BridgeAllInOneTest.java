@@ -381,6 +381,18 @@ class BridgeAllInOneTest {
     assertEquals(200, app.call(GET, "/health").send().statusCode());
   }
 
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aSocketThatPingsButNeverShowsATokenIsClosedAndOneThatDidStays(Transport transport) throws InterruptedException {
+    try (BridgeClient anonymous = BridgeClient.connect(app.vertx, app.port, transport, null, true);
+         BridgeClient signedIn = BridgeClient.connect(app.vertx, app.port, transport, null, true)) {
+      signedIn.register("micronet.broadcast", app.clientToken());
+      awaitFeed(signedIn, "micronet.broadcast");
+      assertTrue(anonymous.awaitClosed(), "pings alone do not keep a socket without a valid token");
+      assertFalse(signedIn.isClosed(), "a socket whose frames showed a valid token is kept while it pings");
+    }
+  }
+
   @Test
   void aSilentSocketIsClosed() {
     try (BridgeClient silent = BridgeClient.connect(app.vertx, app.port, Transport.RAW_WEBSOCKET, null, false)) {
