@@ -105,6 +105,7 @@ export function mount(container, ctx) {
     const nextShape = JSON.stringify([withInstances, m.nodes.map(n => n.id), m.services.map(s => s.name),
       m.instances.map(i => i.id + '@' + i.node), m.edges.map(e => e.from + '>' + e.to)]);
     if (!cy) {
+      claimCytoscapeStylesheet();
       cy = cytoscape({
         container: canvas,
         style: graphStyle(),
@@ -266,6 +267,15 @@ export function mount(container, ctx) {
     cy?.destroy();
     cy = null;
   };
+}
+
+/**
+ * Cytoscape adds an inline <style> (position: relative for its container) unless an element with its id is in the
+ * page already; the gateway's CSP refuses inline styles, so a placeholder takes that id and ops.css gives the rule.
+ */
+function claimCytoscapeStylesheet() {
+  const id = '__________cytoscape_stylesheet';
+  if (!document.getElementById(id)) document.head.append(h('meta', { id, name: 'cytoscape-style', content: 'css/ops.css' }));
 }
 
 function serviceData(s) {

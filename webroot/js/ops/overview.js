@@ -222,13 +222,13 @@ function serviceCard(name, ctx, { onChanged }) {
   const result = h('p', { class: 'svc-result', role: 'status', hidden: true });
   const failure = h('p', { class: 'svc-error', role: 'alert', hidden: true });
 
-  const startBtn = h('button', { type: 'button', class: 'secondary', 'data-test': 'card-start', title: `Start one more instance of ${name}` }, 'Start');
-  const stopBtn = h('button', { type: 'button', class: 'secondary', 'data-test': 'card-stop', title: `Stop one instance of ${name}` }, 'Stop');
+  const startBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-start', title: `Start one more instance of ${name}` }, 'Start');
+  const stopBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-stop', title: `Stop one instance of ${name}` }, 'Stop');
   const scaleInput = h('input', {
     type: 'number', class: 'input input-num', min: 0, max: 64, step: 1, value: 1, 'data-test': 'card-scale-count',
     'aria-label': `Instances of ${name}`, oninput: () => { scaleTouched = true; },
   });
-  const scaleBtn = h('button', { type: 'button', class: 'secondary', 'data-test': 'card-scale' }, 'Scale');
+  const scaleBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-scale' }, 'Scale');
   const modeSelect = h('select', { class: 'input', 'data-test': 'card-fail-mode', 'aria-label': `Failure mode for ${name}` },
     FAILURE_MODES.map(m => h('option', { value: m }, m)));
   const durationInput = h('input', {
@@ -237,8 +237,8 @@ function serviceCard(name, ctx, { onChanged }) {
   });
   const instanceSelect = h('select', { class: 'input', 'data-test': 'card-fail-instance', 'aria-label': `Instance to fail in ${name}` },
     h('option', { value: '' }, 'all instances'));
-  const failBtn = h('button', { type: 'button', class: 'warn', 'data-test': 'card-fail' }, 'Inject failure');
-  const recoverBtn = h('button', { type: 'button', class: 'secondary', 'data-test': 'card-recover', title: `End every failure injected into ${name}` }, 'Recover');
+  const failBtn = h('button', { type: 'button', class: 'warn small', 'data-test': 'card-fail' }, 'Inject failure');
+  const recoverBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-recover', title: `End every failure injected into ${name}` }, 'Recover');
   const buttons = [startBtn, stopBtn, scaleBtn, failBtn, recoverBtn];
   let scaleTouched = false;
   let busy = false;
@@ -257,12 +257,12 @@ function serviceCard(name, ctx, { onChanged }) {
   instancesBox,
   h('div', { class: 'svc-actions', role: 'group', 'aria-label': `Lifecycle of ${name}` },
     startBtn, stopBtn,
-    h('span', { class: 'svc-scale' }, scaleInput, scaleBtn),
-    recoverBtn),
-  h('div', { class: 'svc-actions svc-fail', role: 'group', 'aria-label': `Inject a failure into ${name}` },
+    h('span', { class: 'svc-scale' }, scaleInput, scaleBtn)),
+  h('div', { class: 'svc-actions svc-fail', role: 'group', 'aria-label': `Failures of ${name}` },
     modeSelect,
     h('span', { class: 'svc-duration' }, durationInput, h('span', { class: 'unit', 'aria-hidden': 'true' }, 's')),
-    instanceSelect, failBtn),
+    instanceSelect,
+    h('span', { class: 'svc-fail-buttons' }, failBtn, recoverBtn)),
   result, failure);
 
   function say(text) {
