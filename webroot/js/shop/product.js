@@ -1,0 +1,5 @@
+import { el } from '../dom.js';
+
+export function mount(container, ctx) {
+  container.appendChild(el('h1', null, 'Product'));
+}
