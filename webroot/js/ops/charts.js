@@ -259,7 +259,7 @@ function config(datasets, scales) {
         legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 2, font: { size: 11 } } },
         tooltip: {
           callbacks: {
-            title: items => (items.length ? new Date(items[0].parsed.x).toLocaleTimeString() : ''),
+            title: items => (items.length ? new Date(items[0].parsed.x).toLocaleTimeString([], { hourCycle: 'h23' }) : ''),
             label: item => `${item.dataset.label}: ${Number(item.parsed.y).toFixed(2)}`,
           },
         },
@@ -268,8 +268,8 @@ function config(datasets, scales) {
         x: {
           type: 'linear',
           ticks: {
-            maxTicksLimit: 6, maxRotation: 0,
-            callback: v => new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+            maxTicksLimit: 6, maxRotation: 0, includeBounds: false, autoSkipPadding: 14,
+            callback: v => new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
           },
           grid: { display: false },
         },

@@ -16,7 +16,7 @@ const COLORS = {
   DOWN: { fill: '#fde8e8', border: '#c62828' },
 };
 const LAYER_GAP = 120;
-const SERVICE_GAP = 175;
+const SERVICE_GAP = 195;
 const INSTANCE_COLUMNS = 4;
 const INSTANCE_GAP_X = 118;
 const INSTANCE_GAP_Y = 46;
@@ -286,8 +286,8 @@ function serviceData(s) {
     name: s.name,
     status: st,
     label: `${s.name}\n${st} · ${fmtRate(s.rps)}`,
-    // wider with traffic: 0 → 124 px, 100/s and more → 164 px
-    width: 124 + Math.round(40 * Math.min(1, Math.log10(1 + traffic) / 2)),
+    // wider with traffic: 0 → 140 px, 100/s and more → 180 px
+    width: 140 + Math.round(40 * Math.min(1, Math.log10(1 + traffic) / 2)),
     detail: `${s.name}: ${st}${why ? ' — ' + why : ''} · ${fmtRate(s.rps)}, errors ${fmtPercent(s.errorRate)}, p99 ${fmtMs(s.p99)}`
       + (s.dependencies?.length ? ` · depends on ${s.dependencies.join(', ')}` : ''),
   };

@@ -70,7 +70,7 @@ export function mount(container, ctx) {
       for (const r of results) body.append(row(r, metrics, nodeName));
       tableBox.hidden = false;
       const ok = results.filter(r => rowStatus(r.calls) === 'UP').length;
-      setText(info, `${ok} of ${results.length} services answered every call · ${Math.round(performance.now() - started)} ms in all · ${new Date().toLocaleTimeString()}`);
+      setText(info, `${ok} of ${results.length} services answered every call · ${Math.round(performance.now() - started)} ms in all · ${new Date().toLocaleTimeString([], { hourCycle: 'h23' })}`);
     } catch (error) {
       setText(info, 'The test failed: ' + errorText(error));
     } finally {
@@ -118,15 +118,15 @@ function row({ target, calls, instances }, metrics, nodeName) {
   const seen = metrics?.[target.service]?.gateway?.instances || {};
   return h('tr', { 'data-test': 'onetest-row', 'data-service': target.service, 'data-status': st, class: statusClass(st) },
     h('th', { scope: 'row' }, target.service),
-    h('td', { class: 'mono' }, `${target.method} ${target.path}`),
-    h('td', {}, h('span', { class: 'badge ' + statusClass(st) }, st),
+    h('td', { class: 'mono', 'data-label': 'Call' }, `${target.method} ${target.path}`),
+    h('td', { 'data-label': 'Result' }, h('span', { class: 'badge ' + statusClass(st) }, st),
       ' ', `${calls.filter(c => c.ok).length}/${calls.length} ok`),
-    h('td', { class: 'num' }, fmtMs(median)),
-    h('td', {}, h('ul', { class: 'plain' }, calls.map(c => h('li', { class: c.ok ? '' : 'bad' },
+    h('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median)),
+    h('td', { 'data-label': 'Calls' }, h('ul', { class: 'plain' }, calls.map(c => h('li', { class: c.ok ? '' : 'bad' },
       `${c.status || 'no answer'} · ${fmtMs(c.ms)}`,
       c.requestId ? h('span', { class: 'mono muted' }, ' · ' + c.requestId) : null,
       c.message ? h('span', {}, ' · ' + c.message) : null)))),
-    h('td', {}, target.own
+    h('td', { 'data-label': 'Instances' }, target.own
       ? h('span', { class: 'muted' }, 'the gateway itself')
       : instances.length
         ? h('ul', { class: 'plain' }, instances.map(i => {

@@ -357,7 +357,7 @@ function serviceCard(name, ctx, { onChanged }) {
 
     setText(fig.rps, fmtRate(figures?.rps));
     setText(fig.err, fmtPercent(figures?.errorRate));
-    setText(fig.p99, fmtMs(figures?.p99));
+    setText(fig.p99, figures?.p99 > 0 ? fmtMs(figures.p99) : '–');
     const healthy = svc.instances.filter(i => i.status === 'UP').length;
     setText(fig.count, svc.instances.length ? `${healthy}/${svc.instances.length}` : '0');
     fig.err.classList.toggle('bad', (figures?.errorRate || 0) >= 0.05);
@@ -398,6 +398,6 @@ function instanceRow(instance, figures) {
     h('span', { class: 'mono inst-id' }, instance.id),
     h('span', { class: 'inst-status ' + statusClass(st) }, st),
     h('span', { class: 'breaker breaker-' + breaker.toLowerCase(), title: 'circuit breaker' }, 'breaker ' + breaker),
-    h('span', { class: 'inst-fig' }, `${fmtRate(figures?.rps)} · p99 ${fmtMs(figures?.p99)}`),
+    h('span', { class: 'inst-fig' }, `${fmtRate(figures?.rps)} · p99 ${figures?.p99 > 0 ? fmtMs(figures.p99) : '–'}`),
     instance.reason ? h('span', { class: 'inst-reason' }, String(instance.reason)) : null);
 }
