@@ -55,7 +55,7 @@ class DashboardIT {
   private static final Pattern REFUSED = Pattern.compile("ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE"
     + "|ERR_CONNECTION_CLOSED|/eventbus|status of 50[23]");
   private static final Pattern UNAUTHORIZED = Pattern.compile("status of 401");
-  private static final String MARKUP = "<img src=x onerror=\"window.__pwned=1\">";
+  private static final String MARKUP = "<img src=x onerror=window.__pwned=1>";
 
   @TempDir
   static Path dataDir;
@@ -87,6 +87,11 @@ class DashboardIT {
     base = "http://" + SoloNode.HOST + ":" + node.port;
     productId = createProduct("Trail lamp", "outdoor", 19.5, 20);
     markupProductId = createProduct(MARKUP, "outdoor", 3.25, 5);
+    // a few more, so that the catalog looks like a shop in the screenshots
+    createProduct("Camp stove", "outdoor", 42.0, 8);
+    createProduct("Water filter", "outdoor", 27.9, 0);
+    createProduct("Rain jacket", "clothing", 89.0, 12);
+    createProduct("Wool socks", "clothing", 12.5, 40);
     SoloNode.poll("every service UP on /status", () -> "UP".equals(status().getString("status")));
     System.out.printf("DashboardIT: node up in %d ms%n", (System.nanoTime() - suiteStarted) / 1_000_000);
   }
@@ -135,6 +140,7 @@ class DashboardIT {
   void managerSignsIn() {
     manager = Browser.open(base, Browser.LAPTOP).test("managerSignsIn");
     manager.go("/");
+    manager.click("landing-signin");
     manager.shown("signin-username");
     manager.shot("signin");
     // a wrong password says so and stays on the sign-in page
@@ -153,7 +159,7 @@ class DashboardIT {
   @Order(2)
   void cardsAndGraphRender() {
     signedInManager();
-    for (String service : List.of("gateway", "users", "products", "orders")) {
+    for (String service : List.of("users", "products", "orders", "chatops")) {
       manager.shown("service-card", "data-service", service, "data-status", "UP");
     }
     manager.go("/#/ops/graph");
@@ -162,10 +168,15 @@ class DashboardIT {
     manager.until("the graph drawn (a canvas in its container)",
       d -> d.findElements(By.cssSelector("[data-test=\"graph\"] canvas")).isEmpty() ? null : true);
     manager.shot("graph");
-    manager.go("/#/ops/overview");
-    manager.shown("service-card", "data-service", "products");
+    manager.go("/#/ops/charts");
     manager.shown("chart", "data-service", "products");
     manager.shot("charts");
+    // the same console on a phone
+    manager.go("/#/ops");
+    manager.size(Browser.PHONE);
+    manager.shown("service-card", "data-service", "products");
+    manager.shot("overview-phone");
+    manager.size(Browser.LAPTOP);
   }
 
   @Test
@@ -186,15 +197,17 @@ class DashboardIT {
       d -> red(d.findElements(Browser.by("service-card", "data-service", "products"))));
     System.out.printf("DashboardIT: products card red %d ms after the failure was injected%n", (System.nanoTime() - at) / 1_000_000);
     manager.shot("card-red");
+    // the graph: its products node red, then UP again as the health feed says so (this view stays open meanwhile)
     manager.go("/#/ops/graph");
     manager.until("the products graph node red", Duration.ofSeconds(20),
       d -> red(d.findElements(Browser.by("graph-node", "data-service", "products"))));
     manager.shot("graph-red");
-    manager.go("/#/ops/overview");
-    manager.shown("service-card", "data-service", "products");
-    manager.until("the products card UP again after the failure's end", Duration.ofSeconds(60),
-      d -> d.findElements(Browser.by("service-card", "data-service", "products", "data-status", "UP")).isEmpty() ? null : true);
-    System.out.printf("DashboardIT: products card UP again %d ms after the failure was injected (15 s)%n", (System.nanoTime() - at) / 1_000_000);
+    manager.until("the products graph node UP again after the failure's end", Duration.ofSeconds(60),
+      d -> d.findElements(Browser.by("graph-node", "data-service", "products", "data-status", "UP")).isEmpty() ? null : true);
+    System.out.printf("DashboardIT: products UP again %d ms after the failure was injected (15 s)%n", (System.nanoTime() - at) / 1_000_000);
+    manager.shot("graph-up");
+    manager.go("/#/ops");
+    manager.shown("service-card", "data-service", "products", "data-status", "UP");
     manager.shot("card-up");
     assertPageKept(manager);
     manager.drainConsole(REFUSED);
@@ -229,7 +242,7 @@ class DashboardIT {
   @Order(5)
   void aChatOpsCommandFromTheConsoleReturnsItsReply() {
     signedInManager();
-    manager.go("/#/ops/console");
+    manager.go("/#/ops/chat");
     int before = manager.all("chat-reply").size();
     manager.type("chat-input", "status");
     manager.shown("chat-input").sendKeys(Keys.ENTER);
@@ -252,7 +265,7 @@ class DashboardIT {
   @Order(6)
   void theGatewayRestartedUnderTheOpenPageItReconnectsAndShowsLiveDataAgain() {
     signedInManager();
-    manager.go("/#/ops/overview");
+    manager.go("/#/ops");
     manager.text("conn-state", "live");
     markPage(manager);
     node.agent("undeploy", new JsonObject().put("service", "gateway"));
@@ -277,7 +290,7 @@ class DashboardIT {
   @Order(10)
   void aClientRegistersAndSignsIn() {
     client = Browser.open(base, Browser.PHONE).test("aClientRegistersAndSignsIn");
-    client.go("/");
+    client.go("/#/signin");
     client.click("register-link");
     client.shown("register-username");
     client.type("register-username", CLIENT_NAME).type("register-email", CLIENT_NAME + "@example.com")
@@ -287,6 +300,11 @@ class DashboardIT {
     client.shown("product-card");
     client.text("conn-state", "live");
     client.shot("catalog");
+    // the same catalog on a laptop
+    client.size(Browser.LAPTOP);
+    client.shown("product-card");
+    client.shot("catalog-laptop");
+    client.size(Browser.PHONE);
     clientIn = true;
   }
 
@@ -294,7 +312,7 @@ class DashboardIT {
   @Order(11)
   void aClientSearchesBuysSeesTheOrderAndCancelsIt() {
     signedInClient();
-    client.go("/#/shop/catalog");
+    client.go("/#/shop");
     client.type("catalog-search", "Trail lamp");
     WebElement card = client.until("only the lamp listed", d -> {
       List<WebElement> cards = d.findElements(Browser.by("product-card"));
@@ -324,7 +342,7 @@ class DashboardIT {
   @Order(12)
   void aClientSeesNoManagerControl() {
     signedInClient();
-    for (String route : List.of("/#/shop/catalog", "/#/shop/orders", "/#/ops/overview", "/#/ops/users", "/#/ops/graph")) {
+    for (String route : List.of("/#/shop", "/#/shop/orders", "/#/shop/chat", "/#/ops", "/#/ops/users", "/#/ops/graph", "/#/ops/chat")) {
       client.go(route);
       client.until("the page settled on " + route, d -> d.findElements(Browser.by("signout")).isEmpty() ? null : true);
       List<String> manager = managerControls(client);
@@ -338,7 +356,7 @@ class DashboardIT {
   @Order(13)
   void markupInAProductNameIsShownAsText() {
     signedInClient();
-    client.go("/#/shop/catalog");
+    client.go("/#/shop");
     client.type("catalog-search", "onerror");
     WebElement name = client.until("the product named with markup listed",
       d -> d.findElements(Browser.by("product-card", "data-id", markupProductId)).stream()
@@ -346,11 +364,12 @@ class DashboardIT {
     assertEquals(MARKUP, name.getText());
     assertNoInjectedElement(client);
     client.shot("markup-as-text");
-    // the manager's broadcast reached the client as text too
-    if (manager != null) {
-      client.text("broadcast", MARKUP);
-      assertNoInjectedElement(client);
-    }
+    // a manager's broadcast with markup reaches the client's page as text too
+    HttpResponse<Buffer> said = node.send(HttpMethod.POST, "/api/chatops", node.manager(), new JsonObject().put("command", "broadcast " + MARKUP));
+    assertEquals(200, said.statusCode(), said.bodyAsString());
+    client.text("broadcast", MARKUP);
+    assertNoInjectedElement(client);
+    client.shot("broadcast-as-text");
   }
 
   @Test
@@ -364,7 +383,7 @@ class DashboardIT {
     String subject = claims(stored).getString("sub");
     client.script("sessionStorage.setItem(arguments[0], arguments[1])", TOKEN_KEY, expiredToken(subject, CLIENT_NAME, "client"));
     // the next call fails with 401: back to sign-in, saying so
-    client.go("/#/shop/catalog");
+    client.go("/#/shop");
     client.go("/#/shop/orders");
     client.shown("signin-username");
     client.shot("expired");
@@ -386,13 +405,14 @@ class DashboardIT {
   }
 
   private static List<String> managerControls(Browser browser) {
-    return browser.driver.findElements(By.cssSelector("[data-test]")).stream().map(e -> e.getDomAttribute("data-test"))
-      .filter(name -> managerOnly().contains(name) || name.startsWith("card-")).toList();
+    // read in one go by the page itself: a view re-rendering meanwhile leaves no stale element behind
+    List<?> names = (List<?>) browser.script("return Array.from(document.querySelectorAll('[data-test]'), e => e.dataset.test)");
+    return names.stream().map(String::valueOf).filter(name -> managerOnly().contains(name) || name.startsWith("card-")).toList();
   }
 
   private static void signedInManager() {
     Assumptions.assumeTrue(managerIn, "the manager did not sign in (managerSignsIn failed)");
-    manager.go("/#/ops/overview");
+    manager.go("/#/ops");
     manager.shown("signout");
   }
 
