@@ -302,6 +302,7 @@ class DashboardIT {
     client.shot("catalog");
     // the same catalog on a laptop
     client.size(Browser.LAPTOP);
+    client.go("/#/shop?sort=-price");
     client.shown("product-card");
     client.shot("catalog-laptop");
     client.size(Browser.PHONE);
