@@ -37,7 +37,8 @@ export function mount(container, ctx) {
     show(line, reply);
     const confirm = reply?.data && typeof reply.data === 'object' ? reply.data.confirm : null;
     if (reply?.ok && typeof confirm === 'string' && confirm.trim()) {
-      const yes = await confirmDialog(reply.text || `Run “${confirm}”?`, { title: 'Confirm the command', yes: 'Run it', danger: true });
+      const preview = String(reply.text || '').split('\n').filter(l => !l.startsWith('Nothing was changed')).join('\n');
+      const yes = await confirmDialog(`${preview}\n\nRun “${confirm}”?`, { title: 'Confirm the command', yes: 'Run it', danger: true });
       if (yes) await run(confirm, { echo: false });
       else hint.textContent = 'Cancelled: nothing was changed.';
     }
