@@ -246,24 +246,55 @@ export function mount(container, ctx) {
     return out;
   }
 
+  /** The list under the graph: one item per service, kept (and updated in place) so keyboard focus stays put. */
+  const chips = new Map();
   function renderList(m) {
-    clear(list);
+    const names = m.services.map(s => s.name);
+    for (const [name, chip] of chips) {
+      if (!names.includes(name)) {
+        chip.item.remove();
+        chips.delete(name);
+      }
+    }
+    let previous = null;
     for (const s of m.services) {
-      const st = status(s.status);
-      const button = h('button', {
-        type: 'button', class: 'graph-chip st-' + st.toLowerCase(),
-        onclick: () => go(ctx, '#/ops?service=' + encodeURIComponent(s.name)),
-      },
-      h('span', { class: 'dot st-' + st.toLowerCase(), 'aria-hidden': 'true' }),
-      h('span', { class: 'chip-name' }, s.name),
-      h('span', { class: 'chip-status' }, st),
-      h('span', { class: 'chip-fig' }, fmtRate(s.rps)));
-      const why = (s.reasons || []).join('; ');
-      if (why) button.title = why;
-      list.append(h('li', { 'data-test': 'graph-node', 'data-service': s.name, 'data-status': st }, button,
-        why ? h('span', { class: 'chip-why' }, why) : null));
+      let chip = chips.get(s.name);
+      if (!chip) {
+        chip = listItem(s.name);
+        chips.set(s.name, chip);
+      }
+      const wanted = previous ? previous.nextSibling : list.firstChild;
+      if (wanted !== chip.item) list.insertBefore(chip.item, wanted);
+      chip.update(s);
+      previous = chip.item;
     }
     setText(asOf, state.healthTime ? `· health as of ${fmtTime(state.healthTime)}` : '');
+  }
+
+  function listItem(name) {
+    const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
+    const word = h('span', { class: 'chip-status' });
+    const fig = h('span', { class: 'chip-fig' });
+    const why = h('span', { class: 'chip-why' });
+    const button = h('button', {
+      type: 'button', class: 'graph-chip', onclick: () => go(ctx, '#/ops?service=' + encodeURIComponent(name)),
+    }, dot, h('span', { class: 'chip-name' }, name), word, fig);
+    const item = h('li', { 'data-test': 'graph-node', 'data-service': name }, button, why);
+    return {
+      item,
+      update(s) {
+        const st = status(s.status);
+        const reasons = (s.reasons || []).join('; ');
+        item.dataset.status = st;
+        button.className = 'graph-chip st-' + st.toLowerCase();
+        dot.className = 'dot st-' + st.toLowerCase();
+        setText(word, st);
+        setText(fig, fmtRate(s.rps));
+        setText(why, reasons);
+        why.hidden = !reasons;
+        button.title = reasons;
+      },
+    };
   }
 
   const offHealth = listen(bus, 'micronet.health', event => {
