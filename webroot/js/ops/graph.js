@@ -17,7 +17,6 @@ const COLORS = {
 };
 const LAYER_GAP = 120;
 const SERVICE_GAP = 195;
-const INSTANCE_COLUMNS = 4;
 const INSTANCE_GAP_X = 118;
 const INSTANCE_GAP_Y = 46;
 
@@ -120,7 +119,13 @@ export function mount(container, ctx) {
         canvas.style.cursor = event.target.hasClass('service') ? 'pointer' : 'default';
         setText(detail, event.target.data('detail'));
       });
-      cy.on('mouseout', 'node', () => { canvas.style.cursor = 'default'; });
+      cy.on('mouseout', 'node', () => {
+        canvas.style.cursor = 'default';
+        cy.elements('.hl').removeClass('hl');
+      });
+      // hovering a service lights up its instances and the lines to them
+      cy.on('mouseover', 'node.service', event => event.target.connectedEdges('.runs').addClass('hl').connectedNodes().addClass('hl'));
+      cy.on('mouseover', 'node.instance', event => event.target.connectedEdges('.runs').addClass('hl').connectedNodes().addClass('hl'));
     }
     if (nextShape !== shape) {
       shape = nextShape;
@@ -165,11 +170,31 @@ export function mount(container, ctx) {
       maxLevel = Math.max(maxLevel, l);
       widest = Math.max(widest, layer.length);
     }
-    for (const [l, layer] of layers) {
+    // order each layer to cross few edges: the first by whether a service has dependencies at all (the isolated
+    // ones at the ends), each next one by the mean position of its callers (the barycentre heuristic)
+    const xOf = new Map();
+    const linked = new Set(m.edges.flatMap(e => [e.from, e.to]));
+    for (const l of [...layers.keys()].sort((a, b) => a - b)) {
+      const layer = layers.get(l);
+      const key = s => {
+        const from = m.edges.filter(e => e.to === s.name && xOf.has(e.from)).map(e => xOf.get(e.from));
+        return from.length ? from.reduce((a, b) => a + b, 0) / from.length : null;
+      };
+      if (l === 0) {
+        const isolated = layer.filter(s => !linked.has(s.name));
+        const rest = layer.filter(s => linked.has(s.name));
+        const half = Math.ceil(isolated.length / 2);
+        layer.splice(0, layer.length, ...isolated.slice(0, half), ...rest, ...isolated.slice(half));
+      } else {
+        const keys = new Map(layer.map((s, k) => [s.name, key(s) ?? k]));
+        layer.sort((a, b) => keys.get(a.name) - keys.get(b.name));
+      }
       layer.forEach((s, k) => {
+        const x = (k - (layer.length - 1) / 2) * SERVICE_GAP;
+        xOf.set(s.name, x);
         out.push({
           group: 'nodes', classes: 'service', data: { id: 's:' + s.name, ...serviceData(s) },
-          position: { x: (k - (layer.length - 1) / 2) * SERVICE_GAP, y: l * LAYER_GAP },
+          position: { x, y: l * LAYER_GAP },
         });
       });
     }
@@ -185,50 +210,91 @@ export function mount(container, ctx) {
       byNode.get(i.node).push(i);
     }
     const top = (maxLevel + 1) * LAYER_GAP + 40;
-    const boxWidth = INSTANCE_COLUMNS * INSTANCE_GAP_X + 40;
-    const entries = [...byNode.entries()];
-    entries.forEach(([nodeId, list], k) => {
-      const columns = Math.min(INSTANCE_COLUMNS, Math.max(1, list.length));
-      const left = (k - (entries.length - 1) / 2) * boxWidth - ((columns - 1) * INSTANCE_GAP_X) / 2;
-      const clusterNode = m.nodes.find(n => n.id === nodeId) || { id: nodeId, status: 'UP' };
+    // each node's box: a column per service it runs (in the order of the services across the graph, so the
+    // lines to them run mostly downwards), that service's instances stacked in it; boxes side by side
+    const order = name => (xOf.has(name) ? xOf.get(name) : Infinity);
+    const boxes = [...byNode.entries()].map(([nodeId, list]) => {
+      const columns = new Map();
+      for (const i of [...list].sort((a, b) => order(a.service) - order(b.service) || a.service.localeCompare(b.service) || a.id.localeCompare(b.id))) {
+        if (!columns.has(i.service)) columns.set(i.service, []);
+        columns.get(i.service).push(i);
+      }
+      return { nodeId, list, columns: [...columns.values()] };
+    });
+    const widthOf = box => Math.max(1, box.columns.length) * INSTANCE_GAP_X + 60;
+    let left = -boxes.reduce((sum, box) => sum + widthOf(box), 0) / 2;
+    for (const box of boxes) {
+      const clusterNode = m.nodes.find(n => n.id === box.nodeId) || { id: box.nodeId, status: 'UP' };
       out.push({
         group: 'nodes', classes: 'cluster-node',
         data: {
-          id: 'n:' + nodeId, label: 'node ' + nodeName(nodeId), status: status(clusterNode.status),
-          detail: `node ${nodeName(nodeId)}${clusterNode.host ? ' (' + clusterNode.host + ')' : ''}: ${list.length} instance(s)`,
+          id: 'n:' + box.nodeId, label: 'node ' + nodeName(box.nodeId), status: status(clusterNode.status),
+          detail: `node ${nodeName(box.nodeId)}${clusterNode.host ? ' (' + clusterNode.host + ')' : ''}: ${box.list.length} instance(s)`,
         },
       });
-      list.sort((a, b) => (a.service + a.id).localeCompare(b.service + b.id)).forEach((i, j) => {
+      box.columns.forEach((column, c) => column.forEach((i, r) => {
         out.push({
-          group: 'nodes', classes: 'instance', data: { id: 'i:' + i.id, parent: 'n:' + nodeId, ...instanceData(i) },
-          position: { x: left + (j % INSTANCE_COLUMNS) * INSTANCE_GAP_X, y: top + Math.floor(j / INSTANCE_COLUMNS) * INSTANCE_GAP_Y },
+          group: 'nodes', classes: 'instance', data: { id: 'i:' + i.id, parent: 'n:' + box.nodeId, service: i.service, ...instanceData(i) },
+          position: { x: left + 30 + INSTANCE_GAP_X / 2 + c * INSTANCE_GAP_X, y: top + r * INSTANCE_GAP_Y },
         });
         if (m.services.some(s => s.name === i.service)) {
           out.push({ group: 'edges', classes: 'runs', data: { id: 'r:' + i.id, source: 'i:' + i.id, target: 's:' + i.service } });
         }
-      });
-    });
+      }));
+      left += widthOf(box) + 30;
+    }
     return out;
   }
 
+  /** The list under the graph: one item per service, kept (and updated in place) so keyboard focus stays put. */
+  const chips = new Map();
   function renderList(m) {
-    clear(list);
+    const names = m.services.map(s => s.name);
+    for (const [name, chip] of chips) {
+      if (!names.includes(name)) {
+        chip.item.remove();
+        chips.delete(name);
+      }
+    }
+    let previous = null;
     for (const s of m.services) {
-      const st = status(s.status);
-      const button = h('button', {
-        type: 'button', class: 'graph-chip st-' + st.toLowerCase(),
-        onclick: () => go(ctx, '#/ops?service=' + encodeURIComponent(s.name)),
-      },
-      h('span', { class: 'dot st-' + st.toLowerCase(), 'aria-hidden': 'true' }),
-      h('span', { class: 'chip-name' }, s.name),
-      h('span', { class: 'chip-status' }, st),
-      h('span', { class: 'chip-fig' }, fmtRate(s.rps)));
-      const why = (s.reasons || []).join('; ');
-      if (why) button.title = why;
-      list.append(h('li', { 'data-test': 'graph-node', 'data-service': s.name, 'data-status': st }, button,
-        why ? h('span', { class: 'chip-why' }, why) : null));
+      let chip = chips.get(s.name);
+      if (!chip) {
+        chip = listItem(s.name);
+        chips.set(s.name, chip);
+      }
+      const wanted = previous ? previous.nextSibling : list.firstChild;
+      if (wanted !== chip.item) list.insertBefore(chip.item, wanted);
+      chip.update(s);
+      previous = chip.item;
     }
     setText(asOf, state.healthTime ? `· health as of ${fmtTime(state.healthTime)}` : '');
+  }
+
+  function listItem(name) {
+    const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
+    const word = h('span', { class: 'chip-status' });
+    const fig = h('span', { class: 'chip-fig' });
+    const why = h('span', { class: 'chip-why' });
+    const button = h('button', {
+      type: 'button', class: 'graph-chip', onclick: () => go(ctx, '#/ops?service=' + encodeURIComponent(name)),
+    }, dot, h('span', { class: 'chip-name' }, name), word, fig);
+    const item = h('li', { 'data-test': 'graph-node', 'data-service': name }, button, why);
+    return {
+      item,
+      update(s) {
+        const st = status(s.status);
+        const reasons = (s.reasons || []).join('; ');
+        item.dataset.status = st;
+        button.className = 'graph-chip st-' + st.toLowerCase();
+        dot.className = 'dot st-' + st.toLowerCase();
+        setText(word, st);
+        setText(fig, fmtRate(s.rps));
+        setText(why, reasons);
+        why.hidden = !reasons;
+        button.title = reasons;
+      },
+    };
   }
 
   const offHealth = listen(bus, 'micronet.health', event => {
@@ -366,8 +432,10 @@ function graphStyle() {
     { selector: 'edge.dependency[status = "DEGRADED"]', style: { 'line-style': 'dashed' } },
     {
       selector: 'edge.runs',
-      style: { width: 1, 'line-color': '#c5ccd6', 'curve-style': 'straight', 'line-style': 'dotted', 'target-arrow-shape': 'none' },
+      style: { width: 1, 'line-color': '#c5ccd6', 'curve-style': 'straight', 'line-style': 'dotted', 'target-arrow-shape': 'none', opacity: 0.7 },
     },
+    { selector: 'edge.runs.hl', style: { width: 2, 'line-color': '#1f54c9', 'line-style': 'solid', opacity: 1 } },
+    { selector: 'node.hl', style: { 'underlay-color': '#1f54c9', 'underlay-opacity': 0.18, 'underlay-padding': 5 } },
   ];
 }
 

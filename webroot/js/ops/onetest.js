@@ -57,8 +57,14 @@ export function mount(container, ctx) {
         byService.get(item.service).push(item);
       }
       const results = [];
+      const platform = new Set([...(graph?.services || []).map(s => s.name), ...byService.keys()]);
       for (const target of TARGETS) {
         const instances = byService.get(target.service) || [];
+        if (!target.own && !platform.has(target.service)) {
+          // not a service of this platform at all (the demo has no products or orders): nothing to call
+          results.push({ target, calls: [], instances, absent: true });
+          continue;
+        }
         const times = target.own ? 1 : Math.min(MAX_CALLS, Math.max(1, instances.length));
         const calls = [];
         for (let k = 0; k < times; k++) calls.push(await call(target));
@@ -107,11 +113,12 @@ export function mount(container, ctx) {
 }
 
 function rowStatus(calls) {
+  if (!calls.length) return 'DOWN';
   const ok = calls.filter(c => c.ok).length;
   return ok === calls.length ? 'UP' : ok === 0 ? 'DOWN' : 'DEGRADED';
 }
 
-function row({ target, calls, instances }, metrics, nodeName) {
+function row({ target, calls, instances, absent }, metrics, nodeName) {
   const st = rowStatus(calls);
   const sorted = calls.map(c => c.ms).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
@@ -122,7 +129,7 @@ function row({ target, calls, instances }, metrics, nodeName) {
     h('td', { 'data-label': 'Result' }, h('span', { class: 'badge ' + statusClass(st) }, st),
       ' ', `${calls.filter(c => c.ok).length}/${calls.length} ok`),
     h('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median)),
-    h('td', { 'data-label': 'Calls' }, h('ul', { class: 'plain' }, calls.map(c => h('li', { class: c.ok ? '' : 'bad' },
+    h('td', { 'data-label': 'Calls' }, absent ? h('span', { class: 'muted' }, 'not called: this platform runs no such service') : h('ul', { class: 'plain' }, calls.map(c => h('li', { class: c.ok ? '' : 'bad' },
       `${c.status || 'no answer'} · ${fmtMs(c.ms)}`,
       c.requestId ? h('span', { class: 'mono muted' }, ' · ' + c.requestId) : null,
       c.message ? h('span', {}, ' · ' + c.message) : null)))),

@@ -278,6 +278,7 @@ function serviceCard(name, ctx, { onChanged }) {
   async function act({ label, method, path, body, confirm }) {
     if (busy) return;
     busy = true;
+    const origin = document.activeElement;
     buttons.forEach(b => { b.disabled = true; });
     root.setAttribute('aria-busy', 'true');
     fail('');
@@ -313,6 +314,8 @@ function serviceCard(name, ctx, { onChanged }) {
       busy = false;
       buttons.forEach(b => { b.disabled = false; });
       root.removeAttribute('aria-busy');
+      // a disabled button loses focus: give it back so a keyboard user stays where they were
+      if ((document.activeElement === document.body || !document.activeElement) && origin?.isConnected) origin.focus();
     }
   }
 
@@ -369,7 +372,7 @@ function serviceCard(name, ctx, { onChanged }) {
       if (!byNode.has(key)) byNode.set(key, []);
       byNode.get(key).push(i);
     }
-    if (!svc.instances.length) instancesBox.append(h('p', { class: 'muted' }, 'no instance running'));
+    if (!svc.instances.length && !(svc.reasons || []).length) instancesBox.append(h('p', { class: 'muted' }, 'no instance running'));
     for (const [node, list] of [...byNode.entries()].sort((a, b) => nodeName(a[0]).localeCompare(nodeName(b[0])))) {
       instancesBox.append(h('div', { class: 'svc-node' },
         h('h3', {}, 'node ', h('span', { class: 'mono' }, nodeName(node))),

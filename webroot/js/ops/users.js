@@ -135,7 +135,7 @@ export function mount(container, ctx) {
       h('td', { 'data-label': 'Email' }, user.email || ''),
       h('td', { 'data-label': 'Role' }, select),
       h('td', { 'data-label': 'Created' }, fmtDateTime(user.createdAt)),
-      h('td', { class: 'actions' }, del, error));
+      h('td', { class: 'user-actions' }, del, error));
   }
 
   load();
