@@ -85,13 +85,13 @@ class DashboardIT {
     definitions.forEach(d -> ((JsonObject) d).put("healthCheck", new JsonObject().put("intervalSeconds", 2).put("timeoutMs", 1000)));
     node = SoloNode.start(dataDir, new JsonObject().put("services", new JsonObject().put("definitions", definitions)));
     base = "http://" + SoloNode.HOST + ":" + node.port;
-    productId = createProduct("Trail lamp", "outdoor", 19.5, 20);
-    markupProductId = createProduct(MARKUP, "outdoor", 3.25, 5);
+    productId = createProduct("Trail lamp", "outdoor", 19.5, 20, "A rechargeable lamp for the tent and the trail.");
+    markupProductId = createProduct(MARKUP, "outdoor", 3.25, 5, "A name with markup, shown as text.");
     // a few more, so that the catalog looks like a shop in the screenshots
-    createProduct("Camp stove", "outdoor", 42.0, 8);
-    createProduct("Water filter", "outdoor", 27.9, 0);
-    createProduct("Rain jacket", "clothing", 89.0, 12);
-    createProduct("Wool socks", "clothing", 12.5, 40);
+    createProduct("Camp stove", "outdoor", 42.0, 8, "Boils a litre in four minutes.");
+    createProduct("Water filter", "outdoor", 27.9, 0, "Clean water from any stream.");
+    createProduct("Rain jacket", "clothing", 89.0, 12, "Light, packable, and dry.");
+    createProduct("Wool socks", "clothing", 12.5, 40, "Warm when wet.");
     SoloNode.poll("every service UP on /status", () -> "UP".equals(status().getString("status")));
     System.out.printf("DashboardIT: node up in %d ms%n", (System.nanoTime() - suiteStarted) / 1_000_000);
   }
@@ -444,9 +444,9 @@ class DashboardIT {
     return node.send(HttpMethod.GET, "/status", null, null).bodyAsJsonObject();
   }
 
-  private static String createProduct(String name, String category, double price, int stock) {
+  private static String createProduct(String name, String category, double price, int stock, String description) {
     HttpResponse<Buffer> created = node.send(HttpMethod.POST, "/api/products", node.manager(), new JsonObject().put("name", name)
-      .put("category", category).put("price", price).put("stock", stock).put("description", "for the browser tests"));
+      .put("category", category).put("price", price).put("stock", stock).put("description", description));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject().getString("id");
   }
