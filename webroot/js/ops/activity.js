@@ -1,0 +1,7 @@
+// Placeholder: the manager's "Activity" view (written by the ops helper; this keeps the app running meanwhile).
+import { el } from '../dom.js';
+
+export function mount(container, ctx) {
+  container.appendChild(el('h1', null, 'Activity'));
+  container.appendChild(el('p', { class: 'muted' }, 'Coming soon.'));
+}
