@@ -51,7 +51,13 @@ export function mountSignIn(container, ctx) {
     }
   });
   container.appendChild(el('div', { class: 'auth-page' }, form));
-  form.elements.username.focus();
+  const lastUser = ctx.session.takeLastUser();
+  if (lastUser) {
+    form.elements.username.value = lastUser;
+    form.elements.password.focus();
+  } else {
+    form.elements.username.focus();
+  }
 }
 
 /** #/register: a client account (POST /api/auth/register), then signed in straight away. */
@@ -63,7 +69,7 @@ export function mountRegister(container, ctx) {
     field('Username', { name: 'username', autocomplete: 'username', required: true, 'data-test': 'register-username', autocapitalize: 'none', spellcheck: 'false' }),
     field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true, 'data-test': 'register-email' }),
     field('Name (optional)', { name: 'name', autocomplete: 'name', 'data-test': 'register-name' }),
-    field('Password', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, 'data-test': 'register-password' }),
+    field('Password (8 characters or more)', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: '8', 'data-test': 'register-password' }),
     error,
     el('div', { class: 'actions' }, submit),
     el('p', { class: 'muted' }, 'Already have an account? ', el('a', { href: '#/signin' }, 'Sign in')));
@@ -98,8 +104,8 @@ export function mountRegister(container, ctx) {
 function describe(error) {
   const details = error.details;
   if (details && typeof details === 'object' && !Array.isArray(details)) {
-    const fields = Object.entries(details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-    if (fields.length) return `${error.message} — ${fields.join('; ')}`;
+    const fields = Object.entries(details).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    if (fields.length) return `Please check: ${fields.join('; ')}.`;
   }
   if (Array.isArray(details) && details.length) {
     return `${error.message} — ${details.map(d => (typeof d === 'string' ? d : d.message || d.field || JSON.stringify(d))).join('; ')}`;

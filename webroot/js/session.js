@@ -5,6 +5,7 @@ const TOKEN = 'micronet.token';
 const USER = 'micronet.user';
 const EXPIRES = 'micronet.expiresAt';
 const NOTICE = 'micronet.notice';
+const LAST_USER = 'micronet.lastUser';
 
 const listeners = new Set();
 let expiryTimer = null;
@@ -89,7 +90,9 @@ export const session = {
    */
   expired() {
     if (!this.token) return;
+    const username = this.user?.username;
     this.forget();
+    if (username) sessionStorage.setItem(LAST_USER, username);
     try { sessionStorage.setItem(NOTICE, 'Your session has expired. Please sign in again.'); } catch { /* storage off */ }
     notify('expired');
   },
@@ -104,6 +107,13 @@ export const session = {
     const text = read(NOTICE);
     sessionStorage.removeItem(NOTICE);
     return text;
+  },
+
+  /** The username of a session that expired (to fill the sign-in form in), read once. */
+  takeLastUser() {
+    const name = read(LAST_USER);
+    sessionStorage.removeItem(LAST_USER);
+    return name;
   },
 
   /** fn('signin' | 'signout' | 'expired'); returns a function that stops listening. */
