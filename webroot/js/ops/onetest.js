@@ -1,7 +1,149 @@
-// Placeholder: the manager's "One-click test" view (written by the ops helper; this keeps the app running meanwhile).
-import { el } from '../dom.js';
+// One-click test: calls each service through the gateway as a user would — users GET /api/users/me, products
+// GET /api/products, orders GET /api/orders, the gateway GET /status — once per running instance (so the gateway's
+// round robin reaches each of them), and shows every call's status, latency and X-Request-Id, with each instance's
+// health, breaker and the latency the gateway measured for it (micronet.metrics). A row's data-status: UP when every
+// call answered 2xx, DEGRADED when some did, DOWN when none did.
+import { h, clear, setText, listen, errorText, viewHeader, fmtMs, fmtPercent, status, statusClass, nodeNamer } from './util.js';
+
+const TARGETS = [
+  { service: 'users', method: 'GET', path: '/api/users/me' },
+  { service: 'products', method: 'GET', path: '/api/products?size=1' },
+  { service: 'orders', method: 'GET', path: '/api/orders?size=1' },
+  { service: 'gateway', method: 'GET', path: '/status', own: true },
+];
+const MAX_CALLS = 6;
 
 export function mount(container, ctx) {
-  container.appendChild(el('h1', null, 'One-click test'));
-  container.appendChild(el('p', { class: 'muted' }, 'Coming soon.'));
+  const { api, bus, session } = ctx;
+  let metrics = null;
+  let running = false;
+  let alive = true;
+
+  const run = h('button', { type: 'button', class: 'primary', 'data-test': 'onetest-run' }, 'Run the test');
+  const info = h('p', { class: 'ops-summary', role: 'status' }, 'Calls each service through the gateway, once per instance.');
+  const body = h('tbody');
+  const tableBox = h('div', { class: 'table-wrap' }, h('table', { class: 'onetest-table' },
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Service'), h('th', { scope: 'col' }, 'Call'), h('th', { scope: 'col' }, 'Result'),
+      h('th', { scope: 'col' }, 'Latency'), h('th', { scope: 'col' }, 'Calls (status · ms · request id)'),
+      h('th', { scope: 'col' }, 'Instances (health · breaker · gateway p50/p99 · errors)'))),
+    body));
+  tableBox.hidden = true;
+  clear(container);
+  container.append(h('section', { class: 'ops-view ops-onetest' },
+    viewHeader('One-click test', 'Every service answered through the gateway, as a user would see it.', run),
+    info, tableBox));
+
+  const offMetrics = listen(bus, 'micronet.metrics', event => {
+    if (event.type === 'snapshot' && event.services) metrics = event.services;
+  });
+
+  run.addEventListener('click', async () => {
+    if (running) return;
+    running = true;
+    run.disabled = true;
+    tableBox.setAttribute('aria-busy', 'true');
+    setText(info, 'Testing…');
+    const started = performance.now();
+    try {
+      const [listed, graph] = await Promise.all([
+        api('GET', '/api/services?size=100').catch(() => ({ items: [] })),
+        api('GET', '/api/graph').catch(() => null),
+      ]);
+      const nodeName = nodeNamer(graph?.nodes);
+      const byService = new Map();
+      for (const item of listed?.items || []) {
+        if (!byService.has(item.service)) byService.set(item.service, []);
+        byService.get(item.service).push(item);
+      }
+      const results = [];
+      const platform = new Set([...(graph?.services || []).map(s => s.name), ...byService.keys()]);
+      for (const target of TARGETS) {
+        const instances = byService.get(target.service) || [];
+        if (!target.own && !platform.has(target.service)) {
+          // not a service of this platform at all (the demo has no products or orders): nothing to call
+          results.push({ target, calls: [], instances, absent: true });
+          continue;
+        }
+        const times = target.own ? 1 : Math.min(MAX_CALLS, Math.max(1, instances.length));
+        const calls = [];
+        for (let k = 0; k < times; k++) calls.push(await call(target));
+        results.push({ target, calls, instances });
+        if (!alive) return;
+      }
+      if (!metrics) metrics = (await api('GET', '/api/metrics').catch(() => null))?.services || null;
+      clear(body);
+      for (const r of results) body.append(row(r, metrics, nodeName));
+      tableBox.hidden = false;
+      const ok = results.filter(r => rowStatus(r.calls) === 'UP').length;
+      setText(info, `${ok} of ${results.length} services answered every call · ${Math.round(performance.now() - started)} ms in all · ${new Date().toLocaleTimeString([], { hourCycle: 'h23' })}`);
+    } catch (error) {
+      setText(info, 'The test failed: ' + errorText(error));
+    } finally {
+      running = false;
+      run.disabled = false;
+      tableBox.removeAttribute('aria-busy');
+    }
+  });
+
+  /** One call with the session's token; the status, the time to the full answer and the request id. */
+  async function call(target) {
+    const headers = { Accept: 'application/json' };
+    if (session?.token) headers.Authorization = 'Bearer ' + session.token;
+    const t0 = performance.now();
+    try {
+      const response = await fetch(target.path, { method: target.method, headers, cache: 'no-store' });
+      const text = await response.text();
+      const ms = performance.now() - t0;
+      let message = '';
+      if (!response.ok) {
+        try { message = JSON.parse(text)?.error?.message || ''; } catch { message = ''; }
+        if (response.status === 401) session?.expired?.();
+      }
+      return { status: response.status, ok: response.ok, ms, requestId: response.headers.get('X-Request-Id') || '', message };
+    } catch {
+      return { status: 0, ok: false, ms: performance.now() - t0, requestId: '', message: 'the gateway cannot be reached' };
+    }
+  }
+
+  return () => {
+    alive = false;
+    offMetrics();
+  };
+}
+
+function rowStatus(calls) {
+  if (!calls.length) return 'DOWN';
+  const ok = calls.filter(c => c.ok).length;
+  return ok === calls.length ? 'UP' : ok === 0 ? 'DOWN' : 'DEGRADED';
+}
+
+function row({ target, calls, instances, absent }, metrics, nodeName) {
+  const st = rowStatus(calls);
+  const sorted = calls.map(c => c.ms).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const seen = metrics?.[target.service]?.gateway?.instances || {};
+  return h('tr', { 'data-test': 'onetest-row', 'data-service': target.service, 'data-status': st, class: statusClass(st) },
+    h('th', { scope: 'row' }, target.service),
+    h('td', { class: 'mono', 'data-label': 'Call' }, `${target.method} ${target.path}`),
+    h('td', { class: 'result', 'data-label': 'Result' }, h('span', { class: 'badge ' + statusClass(st) }, st),
+      ' ', `${calls.filter(c => c.ok).length}/${calls.length} ok`),
+    h('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median)),
+    h('td', { 'data-label': 'Calls' }, absent ? h('span', { class: 'muted' }, 'not called: this platform runs no such service') : h('ul', { class: 'plain' }, calls.map(c => h('li', { class: c.ok ? '' : 'bad' },
+      `${c.status || 'no answer'} · ${fmtMs(c.ms)}`,
+      c.requestId ? h('span', { class: 'mono muted' }, ' · ' + c.requestId) : null,
+      c.message ? h('span', {}, ' · ' + c.message) : null)))),
+    h('td', { 'data-label': 'Instances' }, target.own
+      ? h('span', { class: 'muted' }, 'the gateway itself')
+      : instances.length
+        ? h('ul', { class: 'plain' }, instances.map(i => {
+          const f = seen[i.id];
+          const health = status(i.health);
+          return h('li', { 'data-instance': i.id },
+            h('span', { class: 'dot ' + statusClass(health), 'aria-hidden': 'true' }),
+            h('span', { class: 'mono' }, i.id), ` on ${nodeName(i.node)} · ${health} · breaker ${i.breaker || '–'}`,
+            f ? ` · ${fmtMs(f.p50)} / ${fmtMs(f.p99)} · ${fmtPercent(f.errorRate)}` : '',
+            i.healthReason ? h('span', { class: 'muted' }, ' · ' + i.healthReason) : null);
+        }))
+        : h('span', { class: 'bad' }, 'no instance running')));
 }
