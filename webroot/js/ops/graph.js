@@ -318,6 +318,8 @@ export function mount(container, ctx) {
       draw();
     }
   });
+  const offState = typeof bus.onState === 'function'
+    ? bus.onState(state => canvas.classList.toggle('stale', state !== 'open')) : () => {};
   const onResize = debounce(() => { cy?.resize(); cy?.fit(undefined, 24); }, 200);
   window.addEventListener('resize', onResize);
 
@@ -329,6 +331,7 @@ export function mount(container, ctx) {
     loadSoon.cancel();
     offHealth();
     offMetrics();
+    offState();
     window.removeEventListener('resize', onResize);
     cy?.destroy();
     cy = null;

@@ -126,7 +126,7 @@ function row({ target, calls, instances, absent }, metrics, nodeName) {
   return h('tr', { 'data-test': 'onetest-row', 'data-service': target.service, 'data-status': st, class: statusClass(st) },
     h('th', { scope: 'row' }, target.service),
     h('td', { class: 'mono', 'data-label': 'Call' }, `${target.method} ${target.path}`),
-    h('td', { 'data-label': 'Result' }, h('span', { class: 'badge ' + statusClass(st) }, st),
+    h('td', { class: 'result', 'data-label': 'Result' }, h('span', { class: 'badge ' + statusClass(st) }, st),
       ' ', `${calls.filter(c => c.ok).length}/${calls.length} ok`),
     h('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median)),
     h('td', { 'data-label': 'Calls' }, absent ? h('span', { class: 'muted' }, 'not called: this platform runs no such service') : h('ul', { class: 'plain' }, calls.map(c => h('li', { class: c.ok ? '' : 'bad' },

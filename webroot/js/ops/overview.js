@@ -175,6 +175,11 @@ export function mount(container, ctx) {
     return out;
   }
 
+  // while the bridge is down the cards show what was last known: dimmed, so nobody takes them for live
+  const offState = typeof bus.onState === 'function'
+    ? bus.onState(state => grid.classList.toggle('stale', state !== 'open')) : () => {};
+  if (bus.state && bus.state !== 'open') grid.classList.add('stale');
+
   // figures before the first metrics snapshot arrives (it comes every 2 s, but the page should not wait)
   api('GET', '/api/metrics').then(m => {
     if (alive && !state.metrics && m?.services) {
@@ -191,6 +196,7 @@ export function mount(container, ctx) {
     loadSoon.cancel();
     offHealth();
     offMetrics();
+    offState();
   };
 }
 

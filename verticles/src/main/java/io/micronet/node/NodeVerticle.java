@@ -80,7 +80,16 @@ public class NodeVerticle extends VerticleBase {
       .compose(v -> vertx.deployVerticle(new NodeAgent(), new DeploymentOptions().setConfig(config.json())))
       .onSuccess(id -> agentDeployment = id)
       .onSuccess(v -> LOG.info("node started", kv("nodeId", NodeIdentity.nodeId(vertx)), kv("nodeName", config.nodeName()),
-        kv("clustered", vertx.isClustered()), kv("verticles", String.join(",", config.verticles())), kv("storage", storage)));
+        kv("clustered", vertx.isClustered()), kv("verticles", String.join(",", config.verticles())), kv("storage", storage)))
+      .onSuccess(v -> printBanner());
+  }
+
+  private void printBanner() {
+    List<String> lines = StartBanner.lines(config, config.adminPassword() != null);
+    if (!lines.isEmpty()) {
+      System.err.println(String.join(System.lineSeparator(), lines));
+      System.err.flush();
+    }
   }
 
   @Override
