@@ -9,6 +9,10 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.micronet.shared.messaging.CallContext;
+import io.micronet.shared.messaging.Envelope;
+import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -38,11 +42,14 @@ public final class SoloNode implements AutoCloseable {
   public final WebClient client;
   public final int port;
   public final Tokens tokens;
+  /** The first password of the {@code manager} account (security.adminPassword), for signing in as a person would. */
+  public final String adminPassword;
 
-  private SoloNode(Vertx vertx, int port, Tokens tokens) {
+  private SoloNode(Vertx vertx, int port, Tokens tokens, String adminPassword) {
     this.vertx = vertx;
     this.port = port;
     this.tokens = tokens;
+    this.adminPassword = adminPassword;
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(HOST).setDefaultPort(port));
   }
 
@@ -60,7 +67,7 @@ public final class SoloNode implements AutoCloseable {
       .mergeIn(overrides, true);
     // no environment: a MICRONET_* variable of the machine running the tests must not change what is tested
     JsonObject config = MicronetConfig.load(given, Map.of()).json();
-    SoloNode node = new SoloNode(vertx, port, Tokens.withSecret(vertx, secret));
+    SoloNode node = new SoloNode(vertx, port, Tokens.withSecret(vertx, secret), config.getJsonObject("security").getString("adminPassword"));
     try {
       vertx.deployVerticle(new NodeVerticle(), new DeploymentOptions().setConfig(config)).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -94,6 +101,24 @@ public final class SoloNode implements AutoCloseable {
         .await(20, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " got no answer", e);
+    }
+  }
+
+  /**
+   * Runs {@code action} ({@code deploy} / {@code undeploy} {service}) on this node's agent over the event bus, as the
+   * reconciler does — e.g. to stop and start the gateway under an open page, which no REST call can do.
+   */
+  public JsonObject agent(String action, JsonObject body) {
+    ServiceDiscovery discovery = ServiceDiscovery.create(vertx);
+    try {
+      Record agent = discovery.getRecord(r -> NodeAgent.SERVICE.equals(r.getName())).await(10, TimeUnit.SECONDS);
+      Object reply = vertx.eventBus().request(agent.getLocation().getString(Record.ENDPOINT), Envelope.body(new JsonObject(), new JsonObject(), body),
+        Envelope.options(action, new CallContext(null, manager(), null, null), 60_000)).await(70, TimeUnit.SECONDS).body();
+      return reply instanceof Buffer encoded ? new JsonObject(encoded) : (JsonObject) reply;
+    } catch (Exception e) {
+      throw new IllegalStateException("the node agent did not " + action + " " + body.encode(), e);
+    } finally {
+      discovery.close();
     }
   }
 

@@ -1,0 +1,468 @@
+package io.micronet.browser;
+
+import io.micronet.node.SoloNode;
+import io.micronet.shared.config.MicronetConfig;
+import io.micronet.shared.security.Tokens;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard in a real browser (headless Chromium through chromedriver), against the whole node started in this
+ * JVM ({@link SoloNode}, shared by every scenario), one browser per role: the manager's on a laptop-sized window, the
+ * client's on a phone-sized one. The steps follow one another ({@link Order}); every element is found by its
+ * {@code data-test} name, every wait is a bounded poll, every step leaves a screenshot under
+ * {@code target/screenshots/<test>/}, and each test ends with the browser console free of errors.
+ * Skipped, saying why, where Debian's chromium and chromium-driver are not installed (scripts/test-browser).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardIT {
+
+  /** What the browser may log while the gateway is away or a call is refused on purpose (never anything else). */
+  private static final Pattern REFUSED = Pattern.compile("ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE"
+    + "|ERR_CONNECTION_CLOSED|/eventbus|status of 50[23]");
+  private static final Pattern UNAUTHORIZED = Pattern.compile("status of 401");
+  private static final String MARKUP = "<img src=x onerror=window.__pwned=1>";
+
+  @TempDir
+  static Path dataDir;
+  static SoloNode node;
+  static String base;
+  static Browser manager;
+  static Browser client;
+  static long suiteStarted;
+  /** Set when a role's sign-in step passed: the later steps of that role need it (else they are skipped, saying so). */
+  static boolean managerIn;
+  static boolean clientIn;
+  static String productId;
+  static String markupProductId;
+  static final String CLIENT_NAME = "cleo" + UUID.randomUUID().toString().substring(0, 6);
+  static final String CLIENT_PASSWORD = "shop-" + UUID.randomUUID();
+
+  @BeforeAll
+  static void start() {
+    Optional<String> missing = Browser.unavailable();
+    if (missing.isPresent()) {
+      System.out.println("DashboardIT skipped: " + missing.get());
+    }
+    Assumptions.assumeTrue(missing.isEmpty(), () -> "no browser: " + missing.get());
+    suiteStarted = System.nanoTime();
+    // health checks every 2 s (not 10): a failure shows within a few seconds, so the waits stay short
+    JsonArray definitions = MicronetConfig.load(new JsonObject(), Map.of()).section("services").getJsonArray("definitions").copy();
+    definitions.forEach(d -> ((JsonObject) d).put("healthCheck", new JsonObject().put("intervalSeconds", 2).put("timeoutMs", 1000)));
+    node = SoloNode.start(dataDir, new JsonObject().put("services", new JsonObject().put("definitions", definitions)));
+    base = "http://" + SoloNode.HOST + ":" + node.port;
+    productId = createProduct("Trail lamp", "outdoor", 19.5, 20, "A rechargeable lamp for the tent and the trail.");
+    markupProductId = createProduct(MARKUP, "outdoor", 3.25, 5, "A name with markup, shown as text.");
+    // a few more, so that the catalog looks like a shop in the screenshots
+    createProduct("Camp stove", "outdoor", 42.0, 8, "Boils a litre in four minutes.");
+    createProduct("Water filter", "outdoor", 27.9, 0, "Clean water from any stream.");
+    createProduct("Rain jacket", "clothing", 89.0, 12, "Light, packable, and dry.");
+    createProduct("Wool socks", "clothing", 12.5, 40, "Warm when wet.");
+    SoloNode.poll("every service UP on /status", () -> "UP".equals(status().getString("status")));
+    System.out.printf("DashboardIT: node up in %d ms%n", (System.nanoTime() - suiteStarted) / 1_000_000);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable closeable : new AutoCloseable[] {manager, client, node}) {
+      try {
+        if (closeable != null) {
+          closeable.close();
+        }
+      } catch (Exception e) {
+        System.out.println("DashboardIT: not closed cleanly: " + e);
+      }
+    }
+    if (suiteStarted != 0) {
+      System.out.printf("DashboardIT: browser suite took %d ms%n", (System.nanoTime() - suiteStarted) / 1_000_000);
+    }
+  }
+
+  @BeforeEach
+  void name(TestInfo info) {
+    String test = info.getTestMethod().orElseThrow().getName();
+    if (manager != null) {
+      manager.test(test);
+    }
+    if (client != null) {
+      client.test(test);
+    }
+  }
+
+  @AfterEach
+  void consoleClean() {
+    if (manager != null) {
+      manager.assertConsoleClean();
+    }
+    if (client != null) {
+      client.assertConsoleClean();
+    }
+  }
+
+  // ---- the manager ---------------------------------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void managerSignsIn() {
+    manager = Browser.open(base, Browser.LAPTOP).test("managerSignsIn");
+    manager.go("/");
+    manager.click("landing-signin");
+    manager.shown("signin-username");
+    manager.shot("signin");
+    // a wrong password says so and stays on the sign-in page
+    manager.type("signin-username", "manager").type("signin-password", "not-the-password").click("signin-submit");
+    manager.shown("signin-error");
+    manager.shot("signin-error");
+    manager.drainConsole(UNAUTHORIZED);
+    manager.type("signin-username", "manager").type("signin-password", node.adminPassword).click("signin-submit");
+    manager.shown("service-card", "data-service", "products");
+    manager.text("conn-state", "live");
+    manager.shot("overview");
+    managerIn = true;
+  }
+
+  @Test
+  @Order(2)
+  void cardsAndGraphRender() {
+    signedInManager();
+    for (String service : List.of("users", "products", "orders", "chatops")) {
+      manager.shown("service-card", "data-service", service, "data-status", "UP");
+    }
+    manager.go("/#/ops/graph");
+    manager.shown("graph");
+    manager.present("graph-node", "data-service", "products", "data-status", "UP");
+    manager.until("the graph drawn (a canvas in its container)",
+      d -> d.findElements(By.cssSelector("[data-test=\"graph\"] canvas")).isEmpty() ? null : true);
+    manager.shot("graph");
+    manager.go("/#/ops/charts");
+    manager.shown("chart", "data-service", "products");
+    manager.shot("charts");
+    // the same console on a phone
+    manager.go("/#/ops");
+    manager.size(Browser.PHONE);
+    manager.shown("service-card", "data-service", "products");
+    manager.shot("overview-phone");
+    manager.size(Browser.LAPTOP);
+  }
+
+  @Test
+  @Order(3)
+  void anInjectedFailureTurnsProductsRedAndBackWithoutReload() {
+    signedInManager();
+    markPage(manager);
+    manager.shown("service-card", "data-service", "products", "data-status", "UP");
+    HttpResponse<Buffer> injected = node.send(HttpMethod.POST, "/api/services/products/failures", node.manager(),
+      new JsonObject().put("mode", "error").put("durationSeconds", 15));
+    assertEquals(200, injected.statusCode() / 100 * 100, injected.bodyAsString());
+    long at = System.nanoTime();
+    // some traffic, as a shop would send: errors that the breakers and error rates see
+    for (int i = 0; i < 10; i++) {
+      node.send(HttpMethod.GET, "/api/products", null, null);
+    }
+    manager.until("the products card red (DOWN or DEGRADED)", Duration.ofSeconds(20),
+      d -> red(d.findElements(Browser.by("service-card", "data-service", "products"))));
+    System.out.printf("DashboardIT: products card red %d ms after the failure was injected%n", (System.nanoTime() - at) / 1_000_000);
+    manager.shot("card-red");
+    // the graph: its products node red, then UP again as the health feed says so (this view stays open meanwhile)
+    manager.go("/#/ops/graph");
+    manager.until("the products graph node red", Duration.ofSeconds(20),
+      d -> red(d.findElements(Browser.by("graph-node", "data-service", "products"))));
+    manager.shot("graph-red");
+    manager.until("the products graph node UP again after the failure's end", Duration.ofSeconds(60),
+      d -> d.findElements(Browser.by("graph-node", "data-service", "products", "data-status", "UP")).isEmpty() ? null : true);
+    System.out.printf("DashboardIT: products UP again %d ms after the failure was injected (15 s)%n", (System.nanoTime() - at) / 1_000_000);
+    manager.shot("graph-up");
+    manager.go("/#/ops");
+    manager.shown("service-card", "data-service", "products", "data-status", "UP");
+    manager.shot("card-up");
+    assertPageKept(manager);
+    manager.drainConsole(REFUSED);
+  }
+
+  @Test
+  @Order(4)
+  void stopFromTheCardShowsDownAndStartBringsItBack() {
+    signedInManager();
+    markPage(manager);
+    WebElement card = manager.shown("service-card", "data-service", "products", "data-status", "UP");
+    card.findElement(Browser.by("card-stop")).click();
+    manager.shown("confirm-dialog");
+    manager.shot("confirm-stop");
+    manager.click("confirm-yes");
+    manager.until("the products card DOWN", d -> d.findElements(Browser.by("service-card", "data-service", "products", "data-status", "DOWN"))
+      .isEmpty() ? null : true);
+    manager.shot("stopped");
+    card = manager.shown("service-card", "data-service", "products");
+    card.findElement(Browser.by("card-start")).click();
+    if (!manager.all("confirm-dialog").stream().filter(WebElement::isDisplayed).toList().isEmpty()) {
+      manager.click("confirm-yes");
+    }
+    manager.until("the products card UP again", Duration.ofSeconds(60),
+      d -> d.findElements(Browser.by("service-card", "data-service", "products", "data-status", "UP")).isEmpty() ? null : true);
+    manager.shot("started");
+    assertPageKept(manager);
+    manager.drainConsole(REFUSED);
+  }
+
+  @Test
+  @Order(5)
+  void aChatOpsCommandFromTheConsoleReturnsItsReply() {
+    signedInManager();
+    manager.go("/#/ops/chat");
+    int before = manager.all("chat-reply").size();
+    manager.type("chat-input", "status");
+    manager.shown("chat-input").sendKeys(Keys.ENTER);
+    WebElement reply = manager.until("a reply to status", d -> {
+      List<WebElement> replies = d.findElements(Browser.by("chat-reply"));
+      return replies.size() > before ? replies.get(replies.size() - 1) : null;
+    });
+    assertEquals("true", reply.getDomAttribute("data-ok"), reply.getText());
+    assertTrue(reply.getText().contains("products"), reply.getText());
+    manager.shot("status-reply");
+    // a broadcast with markup: shown as text, here and on the client's page, no element made of it
+    manager.type("chat-input", "broadcast " + MARKUP);
+    manager.shown("chat-input").sendKeys(Keys.ENTER);
+    manager.text("broadcast", MARKUP);
+    assertNoInjectedElement(manager);
+    manager.shot("broadcast-as-text");
+  }
+
+  @Test
+  @Order(6)
+  void theGatewayRestartedUnderTheOpenPageItReconnectsAndShowsLiveDataAgain() {
+    signedInManager();
+    manager.go("/#/ops");
+    manager.text("conn-state", "live");
+    markPage(manager);
+    node.agent("undeploy", new JsonObject().put("service", "gateway"));
+    manager.text("conn-state", "reconnecting…");
+    manager.shot("reconnecting");
+    node.agent("deploy", new JsonObject().put("service", "gateway"));
+    manager.text("conn-state", "live");
+    // live data again: an event published after the reconnect reaches the page (its feeds were registered again)
+    String text = "after the restart " + UUID.randomUUID();
+    HttpResponse<Buffer> said = node.send(HttpMethod.POST, "/api/chatops", node.manager(), new JsonObject().put("command", "broadcast " + text));
+    assertEquals(200, said.statusCode(), said.bodyAsString());
+    manager.text("broadcast", text);
+    manager.shown("service-card", "data-service", "products", "data-status", "UP");
+    manager.shot("live-again");
+    assertPageKept(manager);
+    manager.drainConsole(REFUSED);
+  }
+
+  // ---- the client ----------------------------------------------------------------------------------------------
+
+  @Test
+  @Order(10)
+  void aClientRegistersAndSignsIn() {
+    client = Browser.open(base, Browser.PHONE).test("aClientRegistersAndSignsIn");
+    client.go("/#/signin");
+    client.click("register-link");
+    client.shown("register-username");
+    client.type("register-username", CLIENT_NAME).type("register-email", CLIENT_NAME + "@example.com")
+      .type("register-password", CLIENT_PASSWORD);
+    client.shot("register");
+    client.click("register-submit");
+    client.shown("product-card");
+    client.text("conn-state", "live");
+    client.shot("catalog");
+    // the same catalog on a laptop
+    client.size(Browser.LAPTOP);
+    client.go("/#/shop?sort=-price");
+    client.shown("product-card");
+    client.shot("catalog-laptop");
+    client.size(Browser.PHONE);
+    clientIn = true;
+  }
+
+  @Test
+  @Order(11)
+  void aClientSearchesBuysSeesTheOrderAndCancelsIt() {
+    signedInClient();
+    client.go("/#/shop");
+    client.type("catalog-search", "Trail lamp");
+    WebElement card = client.until("only the lamp listed", d -> {
+      List<WebElement> cards = d.findElements(Browser.by("product-card"));
+      return cards.size() == 1 && productId.equals(cards.get(0).getDomAttribute("data-id")) ? cards.get(0) : null;
+    });
+    client.shot("search");
+    card.findElement(Browser.by("add-to-cart")).click();
+    client.go("/#/shop/cart");
+    client.shown("cart");
+    client.shot("cart");
+    client.click("cart-checkout");
+    WebElement order = client.shown("order-row", "data-status", "PLACED");
+    String orderId = order.getDomAttribute("data-id");
+    assertNotNull(orderId);
+    client.shot("ordered");
+    HttpResponse<Buffer> stock = node.send(HttpMethod.GET, "/api/products/" + productId, null, null);
+    assertEquals(19, stock.bodyAsJsonObject().getInteger("stock"), stock.bodyAsString());
+    order.findElement(Browser.by("order-cancel")).click();
+    if (!client.all("confirm-dialog").stream().filter(WebElement::isDisplayed).toList().isEmpty()) {
+      client.click("confirm-yes");
+    }
+    client.shown("order-row", "data-id", orderId, "data-status", "CANCELLED");
+    client.shot("cancelled");
+  }
+
+  @Test
+  @Order(12)
+  void aClientSeesNoManagerControl() {
+    signedInClient();
+    for (String route : List.of("/#/shop", "/#/shop/orders", "/#/shop/chat", "/#/ops", "/#/ops/users", "/#/ops/graph", "/#/ops/chat")) {
+      client.go(route);
+      client.until("the page settled on " + route, d -> d.findElements(Browser.by("signout")).isEmpty() ? null : true);
+      List<String> manager = managerControls(client);
+      assertTrue(manager.isEmpty(), route + " shows a client manager controls: " + manager);
+    }
+    client.shot("no-ops");
+    client.drainConsole(Pattern.compile("status of 403"));
+  }
+
+  @Test
+  @Order(13)
+  void markupInAProductNameIsShownAsText() {
+    signedInClient();
+    client.go("/#/shop");
+    client.type("catalog-search", "onerror");
+    WebElement name = client.until("the product named with markup listed",
+      d -> d.findElements(Browser.by("product-card", "data-id", markupProductId)).stream()
+        .map(card -> card.findElement(Browser.by("product-name"))).findFirst().orElse(null));
+    assertEquals(MARKUP, name.getText());
+    assertNoInjectedElement(client);
+    client.shot("markup-as-text");
+    // a manager's broadcast with markup reaches the client's page as text too
+    HttpResponse<Buffer> said = node.send(HttpMethod.POST, "/api/chatops", node.manager(), new JsonObject().put("command", "broadcast " + MARKUP));
+    assertEquals(200, said.statusCode(), said.bodyAsString());
+    client.text("broadcast", MARKUP);
+    assertNoInjectedElement(client);
+    client.shot("broadcast-as-text");
+  }
+
+  @Test
+  @Order(14)
+  void anExpiredTokenMidSessionLeadsToSignInAndBackToTheSamePage() {
+    signedInClient();
+    client.go("/#/shop/orders");
+    client.shown("signout");
+    String stored = (String) client.script("return sessionStorage.getItem(arguments[0])", TOKEN_KEY);
+    assertNotNull(stored, "the token is kept in sessionStorage under " + TOKEN_KEY);
+    String subject = claims(stored).getString("sub");
+    client.script("sessionStorage.setItem(arguments[0], arguments[1])", TOKEN_KEY, expiredToken(subject, CLIENT_NAME, "client"));
+    // the next call fails with 401: back to sign-in, saying so
+    client.go("/#/shop");
+    client.go("/#/shop/orders");
+    client.shown("signin-username");
+    client.shot("expired");
+    client.type("signin-username", CLIENT_NAME).type("signin-password", CLIENT_PASSWORD).click("signin-submit");
+    client.until("back on the orders page", d -> d.getCurrentUrl().endsWith("#/shop/orders") ? true : null);
+    client.shown("signout");
+    client.shot("back");
+    client.drainConsole(UNAUTHORIZED);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------------
+
+  /** Where session.js keeps the token (sessionStorage). */
+  static final String TOKEN_KEY = "micronet.token";
+
+  private static Set<String> managerOnly() {
+    return Set.of("service-card", "card-start", "card-stop", "card-scale", "card-fail", "card-recover", "graph", "graph-node",
+      "chart", "activity-list", "activity-item", "onetest-run", "onetest-row", "users-search", "user-row");
+  }
+
+  private static List<String> managerControls(Browser browser) {
+    // read in one go by the page itself: a view re-rendering meanwhile leaves no stale element behind
+    List<?> names = (List<?>) browser.script("return Array.from(document.querySelectorAll('[data-test]'), e => e.dataset.test)");
+    return names.stream().map(String::valueOf).filter(name -> managerOnly().contains(name) || name.startsWith("card-")).toList();
+  }
+
+  private static void signedInManager() {
+    Assumptions.assumeTrue(managerIn, "the manager did not sign in (managerSignsIn failed)");
+    manager.go("/#/ops");
+    manager.shown("signout");
+  }
+
+  private static void signedInClient() {
+    Assumptions.assumeTrue(clientIn, "the client did not register and sign in (aClientRegistersAndSignsIn failed)");
+    client.shown("signout");
+  }
+
+  private static Object red(List<org.openqa.selenium.WebElement> elements) {
+    return elements.stream().map(e -> e.getDomAttribute("data-status")).anyMatch(s -> "DOWN".equals(s) || "DEGRADED".equals(s)) ? true : null;
+  }
+
+  /** A mark on the page that a reload would wipe. */
+  private static void markPage(Browser browser) {
+    browser.script("window.__notReloaded = true");
+  }
+
+  private static void assertPageKept(Browser browser) {
+    assertEquals(Boolean.TRUE, browser.script("return window.__notReloaded === true"), "the page was reloaded");
+  }
+
+  private static void assertNoInjectedElement(Browser browser) {
+    assertTrue(browser.driver.findElements(By.cssSelector("img[src='x']")).isEmpty(), "markup became an element");
+    assertFalse(Boolean.TRUE.equals(browser.script("return window.__pwned === 1")), "markup ran a script");
+  }
+
+  private static JsonObject status() {
+    return node.send(HttpMethod.GET, "/status", null, null).bodyAsJsonObject();
+  }
+
+  private static String createProduct(String name, String category, double price, int stock, String description) {
+    HttpResponse<Buffer> created = node.send(HttpMethod.POST, "/api/products", node.manager(), new JsonObject().put("name", name)
+      .put("category", category).put("price", price).put("stock", stock).put("description", description));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  private static JsonObject claims(String token) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  /** A token signed with the node's key whose time is over (an hour ago, beyond any clock-skew leeway). */
+  private static String expiredToken(String subject, String username, String role) {
+    long now = Instant.now().getEpochSecond();
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    String payload = b64.encodeToString(new JsonObject().put("sub", subject).put("username", username).put("role", role).put("ver", 0)
+      .put("iss", Tokens.ISSUER).put("aud", new JsonArray().add(Tokens.USER_AUDIENCE)).put("iat", now - 7200).put("exp", now - 3600)
+      .encode().getBytes(StandardCharsets.UTF_8));
+    return header + "." + payload + "." + node.tokens.mac(header + "." + payload);
+  }
+}
