@@ -1,7 +1,8 @@
 // The activity log: the past from GET /api/activity (newest first, a page at a time), then each new event from
 // micronet.activity on top as it happens. Filter by kind and service (kept in the address, so a reload keeps them);
 // "Pause" holds new events back without losing them.
-import { h, clear, setText, listen, errorText, viewHeader, fmtTime, fmtDateTime } from './util.js';
+import { clear, setText, listen, errorText, viewHeader, fmtTime, fmtDateTime } from './util.js';
+import { el } from '../dom.js';
 
 const KINDS = ['lifecycle', 'health', 'breaker', 'failure', 'scale', 'chatops', 'alert', 'cluster'];
 const PAGE_SIZE = 50;
@@ -21,20 +22,20 @@ export function mount(container, ctx) {
   const held = [];
   const services = new Set();
 
-  const kindSelect = h('select', { 'data-test': 'activity-filter-kind', 'aria-label': 'Kind' },
-    h('option', { value: '' }, 'all kinds'), KINDS.map(k => h('option', { value: k }, k)));
+  const kindSelect = el('select', { 'data-test': 'activity-filter-kind', 'aria-label': 'Kind' },
+    el('option', { value: '' }, 'all kinds'), KINDS.map(k => el('option', { value: k }, k)));
   kindSelect.value = kind;
-  const serviceSelect = h('select', { 'data-test': 'activity-filter-service', 'aria-label': 'Service' },
-    h('option', { value: '' }, 'all services'));
-  const pauseBtn = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false', 'data-test': 'activity-pause' }, 'Pause');
-  const info = h('p', { class: 'ops-summary', role: 'status' });
-  const loadError = h('p', { class: 'ops-error', role: 'alert', hidden: true });
-  const list = h('ol', { class: 'activity-list', 'data-test': 'activity-list', 'aria-label': 'Activity, newest first' });
-  const more = h('button', { type: 'button', class: 'secondary', hidden: true, 'data-test': 'activity-more' }, 'Older events');
+  const serviceSelect = el('select', { 'data-test': 'activity-filter-service', 'aria-label': 'Service' },
+    el('option', { value: '' }, 'all services'));
+  const pauseBtn = el('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false', 'data-test': 'activity-pause' }, 'Pause');
+  const info = el('p', { class: 'ops-summary', role: 'status' });
+  const loadError = el('p', { class: 'ops-error', role: 'alert', hidden: true });
+  const list = el('ol', { class: 'activity-list', 'data-test': 'activity-list', 'aria-label': 'Activity, newest first' });
+  const more = el('button', { type: 'button', class: 'secondary', hidden: true, 'data-test': 'activity-more' }, 'Older events');
   clear(container);
-  container.append(h('section', { class: 'ops-view ops-activity' },
+  container.append(el('section', { class: 'ops-view ops-activity' },
     viewHeader('Activity', 'What happened on the platform, newest first, live.', kindSelect, serviceSelect, pauseBtn),
-    info, loadError, list, h('div', { class: 'more-row' }, more)));
+    info, loadError, list, el('div', { class: 'more-row' }, more)));
 
   kindSelect.addEventListener('change', () => { kind = kindSelect.value; filtersChanged(); });
   serviceSelect.addEventListener('change', () => { service = serviceSelect.value; filtersChanged(); });
@@ -60,7 +61,7 @@ export function mount(container, ctx) {
     const names = [...services].sort();
     const chosen = serviceSelect.value || service;
     while (serviceSelect.options.length > 1) serviceSelect.remove(1);
-    names.forEach(n => serviceSelect.append(h('option', { value: n }, n)));
+    names.forEach(n => serviceSelect.append(el('option', { value: n }, n)));
     serviceSelect.value = names.includes(chosen) ? chosen : '';
   }
 
@@ -107,7 +108,7 @@ export function mount(container, ctx) {
     setText(info, `${list.children.length} of ${total} event${total === 1 ? '' : 's'}${filters ? ' (' + filters + ')' : ''}`
       + (paused ? ` · paused, ${held.length} new held back` : ' · live'));
     if (!list.children.length) {
-      list.append(h('li', { class: 'muted activity-empty' }, 'No events yet.'));
+      list.append(el('li', { class: 'muted activity-empty' }, 'No events yet.'));
     }
   }
 
@@ -154,10 +155,10 @@ export function mount(container, ctx) {
 
 function activityItem(e) {
   const kind = typeof e.kind === 'string' ? e.kind : 'other';
-  return h('li', { class: 'activity-item kind-' + kind.replace(/[^a-z]/g, ''), 'data-test': 'activity-item', 'data-kind': kind, 'data-service': e.service || '' },
-    h('time', { datetime: e.time || '', title: fmtDateTime(e.time) }, fmtTime(e.time)),
-    h('span', { class: 'kind-badge' }, kind),
-    h('span', { class: 'activity-text' }, String(e.text ?? '')),
-    h('span', { class: 'activity-meta muted' },
+  return el('li', { class: 'activity-item kind-' + kind.replace(/[^a-z]/g, ''), 'data-test': 'activity-item', 'data-kind': kind, 'data-service': e.service || '' },
+    el('time', { datetime: e.time || '', title: fmtDateTime(e.time) }, fmtTime(e.time)),
+    el('span', { class: 'kind-badge' }, kind),
+    el('span', { class: 'activity-text' }, String(e.text ?? '')),
+    el('span', { class: 'activity-meta muted' },
       [e.service && `service ${e.service}`, e.instance && `instance ${e.instance}`, e.actor && `by ${e.actor}`].filter(Boolean).join(' · ')));
 }

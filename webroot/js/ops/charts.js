@@ -2,8 +2,9 @@
 // (15 min, 1 h, 24 h) comes from GET /api/metrics/history; then every micronet.metrics snapshot (2 s) is added to
 // the newest bucket of the range's step, so a chart moves on by itself without re-reading the history.
 import {
-  h, clear, setText, listen, errorText, viewHeader, loadGlobal, CHART_JS, fmtRate, fmtPercent, fmtMs,
+  clear, setText, listen, errorText, viewHeader, loadGlobal, CHART_JS, fmtRate, fmtPercent, fmtMs,
 } from './util.js';
+import { el } from '../dom.js';
 
 const RANGES = [
   { key: '15m', label: '15 min', ms: 15 * 60 * 1000, step: 10 },
@@ -23,18 +24,18 @@ export function mount(container, ctx) {
   const panels = new Map();          // service → {root, traffic, latency, points, figures}
   let known = [];
 
-  const rangeButtons = RANGES.map(r => h('button', {
+  const rangeButtons = RANGES.map(r => el('button', {
     type: 'button', class: 'seg', 'data-test': 'chart-range', 'data-range': r.key, 'aria-pressed': String(r === range),
     onclick: () => { range = r; rangeButtons.forEach(b => b.setAttribute('aria-pressed', String(b.dataset.range === r.key))); remember(); reloadAll(); },
   }, r.label));
-  const serviceSelect = h('select', { 'data-test': 'chart-service', 'aria-label': 'Service shown' }, h('option', { value: '' }, 'all services'));
+  const serviceSelect = el('select', { 'data-test': 'chart-service', 'aria-label': 'Service shown' }, el('option', { value: '' }, 'all services'));
   serviceSelect.addEventListener('change', () => { only = serviceSelect.value; remember(); layout(); });
-  const loadError = h('p', { class: 'ops-error', role: 'alert', hidden: true });
-  const grid = h('div', { class: 'chart-grid' });
+  const loadError = el('p', { class: 'ops-error', role: 'alert', hidden: true });
+  const grid = el('div', { class: 'chart-grid' });
   clear(container);
-  container.append(h('section', { class: 'ops-view ops-charts' },
+  container.append(el('section', { class: 'ops-view ops-charts' },
     viewHeader('Charts', 'Requests/s and error rate, and latency percentiles, per service. Live every 2 s.',
-      h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, rangeButtons), serviceSelect),
+      el('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, rangeButtons), serviceSelect),
     loadError, grid));
 
   function remember() {
@@ -71,7 +72,7 @@ export function mount(container, ctx) {
     known = next;
     const chosen = serviceSelect.value || only;
     while (serviceSelect.options.length > 1) serviceSelect.remove(1);
-    known.forEach(n => serviceSelect.append(h('option', { value: n }, n)));
+    known.forEach(n => serviceSelect.append(el('option', { value: n }, n)));
     serviceSelect.value = known.includes(chosen) ? chosen : '';
     only = serviceSelect.value;
     layout();
@@ -145,18 +146,18 @@ export function mount(container, ctx) {
 /** One service's panel: two charts and the latest figures. */
 function servicePanel(Chart, name) {
   const now = {
-    rps: h('span', {}, '–'), err: h('span', {}, '–'), p99: h('span', {}, '–'),
+    rps: el('span', {}, '–'), err: el('span', {}, '–'), p99: el('span', {}, '–'),
   };
-  const trafficCanvas = h('canvas', { role: 'img', 'aria-label': `${name}: requests per second and error rate` });
-  const latencyCanvas = h('canvas', { role: 'img', 'aria-label': `${name}: latency p50, p95 and p99` });
-  const note = h('p', { class: 'chart-note muted', role: 'status' });
-  const root = h('article', { class: 'card chart-card', 'data-test': 'chart', 'data-service': name },
-    h('header', { class: 'chart-head' },
-      h('h2', {}, name),
-      h('p', { class: 'chart-now' }, now.rps, ' · errors ', now.err, ' · p99 ', now.p99)),
-    h('div', { class: 'chart-pair' },
-      h('figure', { class: 'chart-box' }, h('figcaption', {}, 'Requests/s and errors'), h('div', { class: 'chart-canvas' }, trafficCanvas)),
-      h('figure', { class: 'chart-box' }, h('figcaption', {}, 'Latency (ms)'), h('div', { class: 'chart-canvas' }, latencyCanvas))),
+  const trafficCanvas = el('canvas', { role: 'img', 'aria-label': `${name}: requests per second and error rate` });
+  const latencyCanvas = el('canvas', { role: 'img', 'aria-label': `${name}: latency p50, p95 and p99` });
+  const note = el('p', { class: 'chart-note muted', role: 'status' });
+  const root = el('article', { class: 'card chart-card', 'data-test': 'chart', 'data-service': name },
+    el('header', { class: 'chart-head' },
+      el('h2', {}, name),
+      el('p', { class: 'chart-now' }, now.rps, ' · errors ', now.err, ' · p99 ', now.p99)),
+    el('div', { class: 'chart-pair' },
+      el('figure', { class: 'chart-box' }, el('figcaption', {}, 'Requests/s and errors'), el('div', { class: 'chart-canvas' }, trafficCanvas)),
+      el('figure', { class: 'chart-box' }, el('figcaption', {}, 'Latency (ms)'), el('div', { class: 'chart-canvas' }, latencyCanvas))),
     note);
 
   let points = [];

@@ -5,9 +5,10 @@
 // change), status from micronet.health, traffic from micronet.metrics. A list of the services under the graph
 // (data-test graph-node) says the same for keyboards, screen readers and tests; clicking a service opens its card.
 import {
-  h, clear, setText, listen, status, fmtRate, fmtMs, fmtPercent, errorText, every, viewHeader, nodeNamer, debounce,
+  clear, setText, listen, status, fmtRate, fmtMs, fmtPercent, errorText, every, viewHeader, nodeNamer, debounce,
   loadGlobal, CYTOSCAPE_JS, go, fmtTime,
 } from './util.js';
+import { el } from '../dom.js';
 
 const REFRESH_MS = 10000;
 const COLORS = {
@@ -27,20 +28,20 @@ export function mount(container, ctx) {
   let alive = true;
   let shape = '';
 
-  const showInstances = h('input', { type: 'checkbox', id: 'graph-show-instances', checked: true, 'data-test': 'graph-show-instances' });
-  const fitBtn = h('button', { type: 'button', class: 'secondary', 'data-test': 'graph-fit' }, 'Fit');
-  const canvas = h('div', { class: 'graph-canvas', 'data-test': 'graph', role: 'img', 'aria-label': 'Architecture graph; the list below describes it' });
-  const detail = h('p', { class: 'graph-detail muted', 'aria-live': 'polite' }, 'Click a service to open its card; hover one for its details.');
-  const list = h('ul', { class: 'graph-list', 'data-test': 'graph-list', 'aria-label': 'Services' });
-  const loadError = h('p', { class: 'ops-error', role: 'alert', hidden: true });
-  const asOf = h('span', { class: 'muted' });
+  const showInstances = el('input', { type: 'checkbox', id: 'graph-show-instances', checked: true, 'data-test': 'graph-show-instances' });
+  const fitBtn = el('button', { type: 'button', class: 'secondary', 'data-test': 'graph-fit' }, 'Fit');
+  const canvas = el('div', { class: 'graph-canvas', 'data-test': 'graph', role: 'img', 'aria-label': 'Architecture graph; the list below describes it' });
+  const detail = el('p', { class: 'graph-detail muted', 'aria-live': 'polite' }, 'Click a service to open its card; hover one for its details.');
+  const list = el('ul', { class: 'graph-list', 'data-test': 'graph-list', 'aria-label': 'Services' });
+  const loadError = el('p', { class: 'ops-error', role: 'alert', hidden: true });
+  const asOf = el('span', { class: 'muted' });
   clear(container);
-  container.append(h('section', { class: 'ops-view ops-graph' },
+  container.append(el('section', { class: 'ops-view ops-graph' },
     viewHeader('Architecture', 'Callers above what they call; a red edge leads to a dependency that is failing. Nodes are the boxes below, holding their instances.',
-      h('label', { class: 'check', for: 'graph-show-instances' }, showInstances, ' instances'), fitBtn),
+      el('label', { class: 'check', for: 'graph-show-instances' }, showInstances, ' instances'), fitBtn),
     loadError,
-    h('div', { class: 'card graph-card' }, canvas, legend(), detail),
-    h('h2', { class: 'ops-subhead' }, 'Services ', asOf),
+    el('div', { class: 'card graph-card' }, canvas, legend(), detail),
+    el('h2', { class: 'ops-subhead' }, 'Services ', asOf),
     list));
 
   showInstances.addEventListener('change', () => { shape = ''; draw(); });
@@ -272,14 +273,14 @@ export function mount(container, ctx) {
   }
 
   function listItem(name) {
-    const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
-    const word = h('span', { class: 'chip-status' });
-    const fig = h('span', { class: 'chip-fig' });
-    const why = h('span', { class: 'chip-why' });
-    const button = h('button', {
+    const dot = el('span', { class: 'dot', 'aria-hidden': 'true' });
+    const word = el('span', { class: 'chip-status' });
+    const fig = el('span', { class: 'chip-fig' });
+    const why = el('span', { class: 'chip-why' });
+    const button = el('button', {
       type: 'button', class: 'graph-chip', onclick: () => go(ctx, '#/ops?service=' + encodeURIComponent(name)),
-    }, dot, h('span', { class: 'chip-name' }, name), word, fig);
-    const item = h('li', { 'data-test': 'graph-node', 'data-service': name }, button, why);
+    }, dot, el('span', { class: 'chip-name' }, name), word, fig);
+    const item = el('li', { 'data-test': 'graph-node', 'data-service': name }, button, why);
     return {
       item,
       update(s) {
@@ -344,7 +345,7 @@ export function mount(container, ctx) {
  */
 function claimCytoscapeStylesheet() {
   const id = '__________cytoscape_stylesheet';
-  if (!document.getElementById(id)) document.head.append(h('meta', { id, name: 'cytoscape-style', content: 'css/ops.css' }));
+  if (!document.getElementById(id)) document.head.append(el('meta', { id, name: 'cytoscape-style', content: 'css/ops.css' }));
 }
 
 function serviceData(s) {
@@ -443,8 +444,8 @@ function graphStyle() {
 }
 
 function legend() {
-  const item = (cls, text) => h('li', {}, h('span', { class: 'swatch ' + cls, 'aria-hidden': 'true' }), text);
-  return h('ul', { class: 'graph-legend', 'aria-label': 'Legend' },
+  const item = (cls, text) => el('li', {}, el('span', { class: 'swatch ' + cls, 'aria-hidden': 'true' }), text);
+  return el('ul', { class: 'graph-legend', 'aria-label': 'Legend' },
     item('st-up', 'UP'), item('st-degraded', 'DEGRADED'), item('st-down', 'DOWN'),
     item('edge-ok', 'depends on'), item('edge-bad', 'depends on a failing service'));
 }

@@ -3,7 +3,8 @@
 // round robin reaches each of them), and shows every call's status, latency and X-Request-Id, with each instance's
 // health, breaker and the latency the gateway measured for it (micronet.metrics). A row's data-status: UP when every
 // call answered 2xx, DEGRADED when some did, DOWN when none did.
-import { h, clear, setText, listen, errorText, viewHeader, fmtMs, fmtPercent, status, statusClass, nodeNamer } from './util.js';
+import { clear, setText, listen, errorText, viewHeader, fmtMs, fmtPercent, status, statusClass, nodeNamer } from './util.js';
+import { el } from '../dom.js';
 
 const TARGETS = [
   { service: 'users', method: 'GET', path: '/api/users/me' },
@@ -19,18 +20,18 @@ export function mount(container, ctx) {
   let running = false;
   let alive = true;
 
-  const run = h('button', { type: 'button', class: 'primary', 'data-test': 'onetest-run' }, 'Run the test');
-  const info = h('p', { class: 'ops-summary', role: 'status' }, 'Calls each service through the gateway, once per instance.');
-  const body = h('tbody');
-  const tableBox = h('div', { class: 'table-wrap' }, h('table', { class: 'onetest-table' },
-    h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, 'Service'), h('th', { scope: 'col' }, 'Call'), h('th', { scope: 'col' }, 'Result'),
-      h('th', { scope: 'col' }, 'Latency'), h('th', { scope: 'col' }, 'Calls (status · ms · request id)'),
-      h('th', { scope: 'col' }, 'Instances (health · breaker · gateway p50/p99 · errors)'))),
+  const run = el('button', { type: 'button', class: 'primary', 'data-test': 'onetest-run' }, 'Run the test');
+  const info = el('p', { class: 'ops-summary', role: 'status' }, 'Calls each service through the gateway, once per instance.');
+  const body = el('tbody');
+  const tableBox = el('div', { class: 'table-wrap' }, el('table', { class: 'onetest-table' },
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col' }, 'Service'), el('th', { scope: 'col' }, 'Call'), el('th', { scope: 'col' }, 'Result'),
+      el('th', { scope: 'col' }, 'Latency'), el('th', { scope: 'col' }, 'Calls (status · ms · request id)'),
+      el('th', { scope: 'col' }, 'Instances (health · breaker · gateway p50/p99 · errors)'))),
     body));
   tableBox.hidden = true;
   clear(container);
-  container.append(h('section', { class: 'ops-view ops-onetest' },
+  container.append(el('section', { class: 'ops-view ops-onetest' },
     viewHeader('One-click test', 'Every service answered through the gateway, as a user would see it.', run),
     info, tableBox));
 
@@ -123,27 +124,27 @@ function row({ target, calls, instances, absent }, metrics, nodeName) {
   const sorted = calls.map(c => c.ms).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const seen = metrics?.[target.service]?.gateway?.instances || {};
-  return h('tr', { 'data-test': 'onetest-row', 'data-service': target.service, 'data-status': st, class: statusClass(st) },
-    h('th', { scope: 'row' }, target.service),
-    h('td', { class: 'mono', 'data-label': 'Call' }, `${target.method} ${target.path}`),
-    h('td', { class: 'result', 'data-label': 'Result' }, h('span', { class: 'badge ' + statusClass(st) }, st),
+  return el('tr', { 'data-test': 'onetest-row', 'data-service': target.service, 'data-status': st, class: statusClass(st) },
+    el('th', { scope: 'row' }, target.service),
+    el('td', { class: 'mono', 'data-label': 'Call' }, `${target.method} ${target.path}`),
+    el('td', { class: 'result', 'data-label': 'Result' }, el('span', { class: 'badge ' + statusClass(st) }, st),
       ' ', `${calls.filter(c => c.ok).length}/${calls.length} ok`),
-    h('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median)),
-    h('td', { 'data-label': 'Calls' }, absent ? h('span', { class: 'muted' }, 'not called: this platform runs no such service') : h('ul', { class: 'plain' }, calls.map(c => h('li', { class: c.ok ? '' : 'bad' },
+    el('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median)),
+    el('td', { 'data-label': 'Calls' }, absent ? el('span', { class: 'muted' }, 'not called: this platform runs no such service') : el('ul', { class: 'plain' }, calls.map(c => el('li', { class: c.ok ? '' : 'bad' },
       `${c.status || 'no answer'} · ${fmtMs(c.ms)}`,
-      c.requestId ? h('span', { class: 'mono muted' }, ' · ' + c.requestId) : null,
-      c.message ? h('span', {}, ' · ' + c.message) : null)))),
-    h('td', { 'data-label': 'Instances' }, target.own
-      ? h('span', { class: 'muted' }, 'the gateway itself')
+      c.requestId ? el('span', { class: 'mono muted' }, ' · ' + c.requestId) : null,
+      c.message ? el('span', {}, ' · ' + c.message) : null)))),
+    el('td', { 'data-label': 'Instances' }, target.own
+      ? el('span', { class: 'muted' }, 'the gateway itself')
       : instances.length
-        ? h('ul', { class: 'plain' }, instances.map(i => {
+        ? el('ul', { class: 'plain' }, instances.map(i => {
           const f = seen[i.id];
           const health = status(i.health);
-          return h('li', { 'data-instance': i.id },
-            h('span', { class: 'dot ' + statusClass(health), 'aria-hidden': 'true' }),
-            h('span', { class: 'mono' }, i.id), ` on ${nodeName(i.node)} · ${health} · breaker ${i.breaker || '–'}`,
+          return el('li', { 'data-instance': i.id },
+            el('span', { class: 'dot ' + statusClass(health), 'aria-hidden': 'true' }),
+            el('span', { class: 'mono' }, i.id), ` on ${nodeName(i.node)} · ${health} · breaker ${i.breaker || '–'}`,
             f ? ` · ${fmtMs(f.p50)} / ${fmtMs(f.p99)} · ${fmtPercent(f.errorRate)}` : '',
-            i.healthReason ? h('span', { class: 'muted' }, ' · ' + i.healthReason) : null);
+            i.healthReason ? el('span', { class: 'muted' }, ' · ' + i.healthReason) : null);
         }))
-        : h('span', { class: 'bad' }, 'no instance running')));
+        : el('span', { class: 'bad' }, 'no instance running')));
 }

@@ -3,9 +3,10 @@
 // GET /api/services (every 10 s and soon after a health change), status live from micronet.health, figures live
 // from micronet.metrics. Stop, scale and inject ask first, showing the REST dry run's answer (?dryRun=true).
 import {
-  h, clear, setText, listen, status, statusClass, fmtRate, fmtPercent, fmtMs, fmtTime, errorText, routeParams,
+  clear, setText, listen, status, statusClass, fmtRate, fmtPercent, fmtMs, fmtTime, errorText, routeParams,
   confirmAction, every, viewHeader, nodeNamer, debounce,
 } from './util.js';
+import { el } from '../dom.js';
 
 const REFRESH_MS = 10000;
 const FAILURE_MODES = ['error', 'latency', 'crash'];
@@ -17,15 +18,15 @@ export function mount(container, ctx) {
   let focusService = (ctx.query instanceof URLSearchParams ? ctx.query : routeParams()).get('service');
   let alive = true;
 
-  const summary = h('p', { class: 'ops-summary', 'aria-live': 'polite' }, 'Loading services…');
-  const filter = h('input', {
+  const summary = el('p', { class: 'ops-summary', 'aria-live': 'polite' }, 'Loading services…');
+  const filter = el('input', {
     type: 'search', class: 'input', placeholder: 'Filter services', 'aria-label': 'Filter services',
     'data-test': 'overview-filter', oninput: () => applyFilter(),
   });
-  const loadError = h('p', { class: 'ops-error', role: 'alert', hidden: true });
-  const grid = h('div', { class: 'svc-grid' });
+  const loadError = el('p', { class: 'ops-error', role: 'alert', hidden: true });
+  const grid = el('div', { class: 'svc-grid' });
   clear(container);
-  container.append(h('section', { class: 'ops-view ops-overview' },
+  container.append(el('section', { class: 'ops-view ops-overview' },
     viewHeader('Services', 'Live status of every service and its instances. Stop, scale and failures ask before they act.', filter),
     summary, loadError, grid));
 
@@ -219,56 +220,56 @@ function derivedStatus(instances) {
 function serviceCard(name, ctx, { onChanged }) {
   const { api, toast } = ctx;
   const id = 'svc-' + name.replace(/[^A-Za-z0-9_-]/g, '_');
-  const badge = h('span', { class: 'badge' });
-  const reasons = h('ul', { class: 'svc-reasons' });
+  const badge = el('span', { class: 'badge' });
+  const reasons = el('ul', { class: 'svc-reasons' });
   const fig = {
-    rps: h('dd', {}, '–'), err: h('dd', {}, '–'), p99: h('dd', {}, '–'), count: h('dd', {}, '–'),
+    rps: el('dd', {}, '–'), err: el('dd', {}, '–'), p99: el('dd', {}, '–'), count: el('dd', {}, '–'),
   };
-  const instancesBox = h('div', { class: 'svc-instances' });
-  const result = h('p', { class: 'svc-result', role: 'status', hidden: true });
-  const failure = h('p', { class: 'svc-error', role: 'alert', hidden: true });
+  const instancesBox = el('div', { class: 'svc-instances' });
+  const result = el('p', { class: 'svc-result', role: 'status', hidden: true });
+  const failure = el('p', { class: 'svc-error', role: 'alert', hidden: true });
 
-  const startBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-start', title: `Start one more instance of ${name}` }, 'Start');
-  const stopBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-stop', title: `Stop one instance of ${name}` }, 'Stop');
-  const scaleInput = h('input', {
+  const startBtn = el('button', { type: 'button', class: 'secondary small', 'data-test': 'card-start', title: `Start one more instance of ${name}` }, 'Start');
+  const stopBtn = el('button', { type: 'button', class: 'secondary small', 'data-test': 'card-stop', title: `Stop one instance of ${name}` }, 'Stop');
+  const scaleInput = el('input', {
     type: 'number', class: 'input input-num', min: 0, max: 64, step: 1, value: 1, 'data-test': 'card-scale-count',
     'aria-label': `Instances of ${name}`, oninput: () => { scaleTouched = true; },
   });
-  const scaleBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-scale' }, 'Scale');
-  const modeSelect = h('select', { class: 'input', 'data-test': 'card-fail-mode', 'aria-label': `Failure mode for ${name}` },
-    FAILURE_MODES.map(m => h('option', { value: m }, m)));
-  const durationInput = h('input', {
+  const scaleBtn = el('button', { type: 'button', class: 'secondary small', 'data-test': 'card-scale' }, 'Scale');
+  const modeSelect = el('select', { class: 'input', 'data-test': 'card-fail-mode', 'aria-label': `Failure mode for ${name}` },
+    FAILURE_MODES.map(m => el('option', { value: m }, m)));
+  const durationInput = el('input', {
     type: 'number', class: 'input input-num', min: 1, max: 3600, step: 1, value: 30, 'data-test': 'card-fail-duration',
     'aria-label': `Failure duration in seconds for ${name}`,
   });
-  const instanceSelect = h('select', { class: 'input', 'data-test': 'card-fail-instance', 'aria-label': `Instance to fail in ${name}` },
-    h('option', { value: '' }, 'all instances'));
-  const failBtn = h('button', { type: 'button', class: 'warn small', 'data-test': 'card-fail' }, 'Inject failure');
-  const recoverBtn = h('button', { type: 'button', class: 'secondary small', 'data-test': 'card-recover', title: `End every failure injected into ${name}` }, 'Recover');
+  const instanceSelect = el('select', { class: 'input', 'data-test': 'card-fail-instance', 'aria-label': `Instance to fail in ${name}` },
+    el('option', { value: '' }, 'all instances'));
+  const failBtn = el('button', { type: 'button', class: 'warn small', 'data-test': 'card-fail' }, 'Inject failure');
+  const recoverBtn = el('button', { type: 'button', class: 'secondary small', 'data-test': 'card-recover', title: `End every failure injected into ${name}` }, 'Recover');
   const buttons = [startBtn, stopBtn, scaleBtn, failBtn, recoverBtn];
   let scaleTouched = false;
   let busy = false;
 
-  const root = h('article', {
+  const root = el('article', {
     class: 'card svc-card', 'data-test': 'service-card', 'data-service': name, 'data-status': 'UP', tabindex: '-1',
     'aria-labelledby': id + '-title',
   },
-  h('header', { class: 'svc-head' }, h('h2', { id: id + '-title', class: 'svc-name' }, name), badge),
+  el('header', { class: 'svc-head' }, el('h2', { id: id + '-title', class: 'svc-name' }, name), badge),
   reasons,
-  h('dl', { class: 'svc-figures' },
-    h('div', {}, h('dt', {}, 'Requests'), fig.rps),
-    h('div', {}, h('dt', {}, 'Errors'), fig.err),
-    h('div', {}, h('dt', {}, 'p99'), fig.p99),
-    h('div', {}, h('dt', {}, 'Instances'), fig.count)),
+  el('dl', { class: 'svc-figures' },
+    el('div', {}, el('dt', {}, 'Requests'), fig.rps),
+    el('div', {}, el('dt', {}, 'Errors'), fig.err),
+    el('div', {}, el('dt', {}, 'p99'), fig.p99),
+    el('div', {}, el('dt', {}, 'Instances'), fig.count)),
   instancesBox,
-  h('div', { class: 'svc-actions', role: 'group', 'aria-label': `Lifecycle of ${name}` },
+  el('div', { class: 'svc-actions', role: 'group', 'aria-label': `Lifecycle of ${name}` },
     startBtn, stopBtn,
-    h('span', { class: 'svc-scale' }, scaleInput, scaleBtn)),
-  h('div', { class: 'svc-actions svc-fail', role: 'group', 'aria-label': `Failures of ${name}` },
+    el('span', { class: 'svc-scale' }, scaleInput, scaleBtn)),
+  el('div', { class: 'svc-actions svc-fail', role: 'group', 'aria-label': `Failures of ${name}` },
     modeSelect,
-    h('span', { class: 'svc-duration' }, durationInput, h('span', { class: 'unit', 'aria-hidden': 'true' }, 's')),
+    el('span', { class: 'svc-duration' }, durationInput, el('span', { class: 'unit', 'aria-hidden': 'true' }, 's')),
     instanceSelect,
-    h('span', { class: 'svc-fail-buttons' }, failBtn, recoverBtn)),
+    el('span', { class: 'svc-fail-buttons' }, failBtn, recoverBtn)),
   result, failure);
 
   function say(text) {
@@ -360,9 +361,9 @@ function serviceCard(name, ctx, { onChanged }) {
     badge.className = 'badge ' + statusClass(st);
     setText(badge, st);
     clear(reasons);
-    for (const reason of svc.reasons || []) reasons.append(h('li', {}, String(reason)));
-    if (!svc.reasons?.length && st === 'UP') reasons.append(h('li', { class: 'muted' }, 'all instances answer'));
-    if (svc.dependencies?.length) reasons.append(h('li', { class: 'muted' }, 'depends on ' + svc.dependencies.join(', ')));
+    for (const reason of svc.reasons || []) reasons.append(el('li', {}, String(reason)));
+    if (!svc.reasons?.length && st === 'UP') reasons.append(el('li', { class: 'muted' }, 'all instances answer'));
+    if (svc.dependencies?.length) reasons.append(el('li', { class: 'muted' }, 'depends on ' + svc.dependencies.join(', ')));
 
     setText(fig.rps, fmtRate(figures?.rps));
     setText(fig.err, fmtPercent(figures?.errorRate));
@@ -378,11 +379,11 @@ function serviceCard(name, ctx, { onChanged }) {
       if (!byNode.has(key)) byNode.set(key, []);
       byNode.get(key).push(i);
     }
-    if (!svc.instances.length && !(svc.reasons || []).length) instancesBox.append(h('p', { class: 'muted' }, 'no instance running'));
+    if (!svc.instances.length && !(svc.reasons || []).length) instancesBox.append(el('p', { class: 'muted' }, 'no instance running'));
     for (const [node, list] of [...byNode.entries()].sort((a, b) => nodeName(a[0]).localeCompare(nodeName(b[0])))) {
-      instancesBox.append(h('div', { class: 'svc-node' },
-        h('h3', {}, 'node ', h('span', { class: 'mono' }, nodeName(node))),
-        h('ul', {}, list.map(i => instanceRow(i, figures?.instances?.[i.id])))));
+      instancesBox.append(el('div', { class: 'svc-node' },
+        el('h3', {}, 'node ', el('span', { class: 'mono' }, nodeName(node))),
+        el('ul', {}, list.map(i => instanceRow(i, figures?.instances?.[i.id])))));
     }
 
     if (!scaleTouched && document.activeElement !== scaleInput) scaleInput.value = String(svc.instances.length);
@@ -391,7 +392,7 @@ function serviceCard(name, ctx, { onChanged }) {
     const present = [...instanceSelect.options].slice(1).map(o => o.value);
     if (ids.join() !== present.join()) {
       while (instanceSelect.options.length > 1) instanceSelect.remove(1);
-      ids.forEach(i => instanceSelect.append(h('option', { value: i }, i)));
+      ids.forEach(i => instanceSelect.append(el('option', { value: i }, i)));
       instanceSelect.value = ids.includes(chosen) ? chosen : '';
     }
   }
@@ -402,11 +403,11 @@ function serviceCard(name, ctx, { onChanged }) {
 function instanceRow(instance, figures) {
   const st = status(instance.status);
   const breaker = instance.breaker || instance.gatewayBreaker || 'CLOSED';
-  return h('li', { class: 'svc-inst', 'data-test': 'instance-row', 'data-instance': instance.id, 'data-status': st },
-    h('span', { class: 'dot ' + statusClass(st), title: st, 'aria-hidden': 'true' }),
-    h('span', { class: 'mono inst-id' }, instance.id),
-    h('span', { class: 'inst-status ' + statusClass(st) }, st),
-    h('span', { class: 'breaker breaker-' + breaker.toLowerCase(), title: 'circuit breaker' }, 'breaker ' + breaker),
-    h('span', { class: 'inst-fig' }, `${fmtRate(figures?.rps)} · p99 ${figures?.p99 > 0 ? fmtMs(figures.p99) : '–'}`),
-    instance.reason ? h('span', { class: 'inst-reason' }, String(instance.reason)) : null);
+  return el('li', { class: 'svc-inst', 'data-test': 'instance-row', 'data-instance': instance.id, 'data-status': st },
+    el('span', { class: 'dot ' + statusClass(st), title: st, 'aria-hidden': 'true' }),
+    el('span', { class: 'mono inst-id' }, instance.id),
+    el('span', { class: 'inst-status ' + statusClass(st) }, st),
+    el('span', { class: 'breaker breaker-' + breaker.toLowerCase(), title: 'circuit breaker' }, 'breaker ' + breaker),
+    el('span', { class: 'inst-fig' }, `${fmtRate(figures?.rps)} · p99 ${figures?.p99 > 0 ? fmtMs(figures.p99) : '–'}`),
+    instance.reason ? el('span', { class: 'inst-reason' }, String(instance.reason)) : null);
 }

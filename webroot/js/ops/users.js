@@ -1,8 +1,8 @@
 // Users admin: GET /api/users?q=&role= (search as you type, a page at a time), change a role (PUT /api/users/{id}
 // {role}) and delete (DELETE /api/users/{id}), each after a confirmation; both end the user's earlier tokens.
 // Your own account is shown but not changed from here (a manager cannot lock themselves out by a slip).
-import { h, clear, setText, errorText, viewHeader, debounce, fmtDateTime } from './util.js';
-import { confirmDialog } from '../dom.js';
+import { clear, setText, errorText, viewHeader, debounce, fmtDateTime } from './util.js';
+import { el, confirmDialog } from '../dom.js';
 
 const ROLES = ['client', 'manager'];
 const PAGE_SIZE = 20;
@@ -17,27 +17,27 @@ export function mount(container, ctx) {
   let alive = true;
   let generation = 0;
 
-  const search = h('input', {
+  const search = el('input', {
     type: 'search', placeholder: 'Search username, name or email', 'aria-label': 'Search users', 'data-test': 'users-search', value: q,
   });
-  const roleSelect = h('select', { 'aria-label': 'Role', 'data-test': 'users-filter-role' },
-    h('option', { value: '' }, 'all roles'), ROLES.map(r => h('option', { value: r }, r)));
+  const roleSelect = el('select', { 'aria-label': 'Role', 'data-test': 'users-filter-role' },
+    el('option', { value: '' }, 'all roles'), ROLES.map(r => el('option', { value: r }, r)));
   roleSelect.value = role;
-  const info = h('p', { class: 'ops-summary', role: 'status' });
-  const loadError = h('p', { class: 'ops-error', role: 'alert', hidden: true });
-  const body = h('tbody');
-  const prev = h('button', { type: 'button', class: 'secondary', 'data-test': 'users-prev' }, '← Previous');
-  const next = h('button', { type: 'button', class: 'secondary', 'data-test': 'users-next' }, 'Next →');
+  const info = el('p', { class: 'ops-summary', role: 'status' });
+  const loadError = el('p', { class: 'ops-error', role: 'alert', hidden: true });
+  const body = el('tbody');
+  const prev = el('button', { type: 'button', class: 'secondary', 'data-test': 'users-prev' }, '← Previous');
+  const next = el('button', { type: 'button', class: 'secondary', 'data-test': 'users-next' }, 'Next →');
   clear(container);
-  container.append(h('section', { class: 'ops-view ops-users' },
+  container.append(el('section', { class: 'ops-view ops-users' },
     viewHeader('Users', 'Changing a role or deleting a user ends their sessions within seconds.', search, roleSelect),
     info, loadError,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'users-table' },
-      h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, 'Username'), h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Email'),
-        h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'users-table' },
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, 'Username'), el('th', { scope: 'col' }, 'Name'), el('th', { scope: 'col' }, 'Email'),
+        el('th', { scope: 'col' }, 'Role'), el('th', { scope: 'col' }, 'Created'), el('th', { scope: 'col' }, el('span', { class: 'sr-only' }, 'Actions')))),
       body)),
-    h('div', { class: 'pager' }, prev, next)));
+    el('div', { class: 'pager' }, prev, next)));
 
   const searchSoon = debounce(() => { page = 0; remember(); load(); }, 300);
   search.addEventListener('input', () => { q = search.value.trim(); searchSoon(); });
@@ -62,7 +62,7 @@ export function mount(container, ctx) {
       total = answer?.total || 0;
       const items = answer?.items || [];
       clear(body);
-      if (!items.length) body.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, q || role ? 'No user matches.' : 'No users.')));
+      if (!items.length) body.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, q || role ? 'No user matches.' : 'No users.')));
       items.forEach(user => body.append(userRow(user)));
       loadError.hidden = true;
       const first = total ? page * PAGE_SIZE + 1 : 0;
@@ -80,11 +80,11 @@ export function mount(container, ctx) {
 
   function userRow(user) {
     const self = session?.user?.id === user.id;
-    const error = h('span', { class: 'ops-error inline', role: 'alert' });
-    const select = h('select', { 'aria-label': `Role of ${user.username}`, 'data-test': 'user-role', disabled: self || undefined },
-      ROLES.map(r => h('option', { value: r }, r)));
+    const error = el('span', { class: 'ops-error inline', role: 'alert' });
+    const select = el('select', { 'aria-label': `Role of ${user.username}`, 'data-test': 'user-role', disabled: self || undefined },
+      ROLES.map(r => el('option', { value: r }, r)));
     select.value = user.role;
-    const del = h('button', {
+    const del = el('button', {
       type: 'button', class: 'danger small', 'data-test': 'user-delete', disabled: self || undefined,
       'aria-label': `Delete ${user.username}`,
     }, 'Delete');
@@ -129,13 +129,13 @@ export function mount(container, ctx) {
         del.disabled = false;
       }
     });
-    return h('tr', { 'data-test': 'user-row', 'data-id': user.id, 'data-username': user.username },
-      h('th', { scope: 'row' }, user.username, self ? h('span', { class: 'muted' }, ' (you)') : null),
-      h('td', { 'data-label': 'Name' }, user.name || ''),
-      h('td', { 'data-label': 'Email' }, user.email || ''),
-      h('td', { 'data-label': 'Role' }, select),
-      h('td', { 'data-label': 'Created' }, fmtDateTime(user.createdAt)),
-      h('td', { class: 'user-actions' }, del, error));
+    return el('tr', { 'data-test': 'user-row', 'data-id': user.id, 'data-username': user.username },
+      el('th', { scope: 'row' }, user.username, self ? el('span', { class: 'muted' }, ' (you)') : null),
+      el('td', { 'data-label': 'Name' }, user.name || ''),
+      el('td', { 'data-label': 'Email' }, user.email || ''),
+      el('td', { 'data-label': 'Role' }, select),
+      el('td', { 'data-label': 'Created' }, fmtDateTime(user.createdAt)),
+      el('td', { class: 'user-actions' }, del, error));
   }
 
   load();

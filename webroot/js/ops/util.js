@@ -1,30 +1,9 @@
-// Helpers the manager's views share: element building over dom.js, feed subscriptions that unsubscribe with the
+// Helpers the manager's views share (elements come from dom.js's el): feed subscriptions that unsubscribe with the
 // view, number formats, status names, the confirmation dialog and error texts. Nothing here ever writes HTML from
 // data: every string goes in as a text node or an attribute value.
 import { el, clear, confirmDialog } from '../dom.js';
 
 export { clear };
-
-/**
- * el() with event handlers: attributes whose value is a function and whose name starts with "on" become listeners
- * (onclick → click), the rest go to el() as they are; null/undefined/false attributes are left out.
- */
-export function h(tag, attrs, ...children) {
-  const plain = {};
-  const handlers = [];
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (typeof value === 'function' && name.startsWith('on')) {
-      handlers.push([name.slice(2), value]);
-    } else if (value !== null && value !== undefined && value !== false) {
-      plain[name] = value === true ? '' : String(value);
-    }
-  }
-  const node = el(tag, plain, ...children.flat().filter(c => c !== null && c !== undefined && c !== false));
-  for (const [event, fn] of handlers) {
-    node.addEventListener(event, fn);
-  }
-  return node;
-}
 
 /** Sets an element's text (never HTML). */
 export function setText(node, text) {
@@ -163,9 +142,9 @@ export function every(ms, fn) {
 
 /** A view's header: title, a line of help, and optional controls on the right. */
 export function viewHeader(title, help, ...controls) {
-  return h('header', { class: 'ops-head' },
-    h('div', { class: 'ops-head-text' }, h('h1', {}, title), help ? h('p', { class: 'ops-help' }, help) : null),
-    controls.length ? h('div', { class: 'ops-head-controls' }, controls) : null);
+  return el('header', { class: 'ops-head' },
+    el('div', { class: 'ops-head-text' }, el('h1', {}, title), help ? el('p', { class: 'ops-help' }, help) : null),
+    controls.length ? el('div', { class: 'ops-head-controls' }, controls) : null);
 }
 
 /** Debounces fn by ms. */

@@ -145,8 +145,8 @@ class GatewayEdgeTest {
     String init = get(plainPort, "/docs.js").send().await().bodyAsString();
     assertTrue(init.contains("persistAuthorization: false"), init);
     assertFalse(init.contains("persistAuthorization: true"), init);
-    assertEquals(200, get(plainPort, "/index.js").send().await().statusCode());
-    assertEquals(200, get(plainPort, "/index.css").send().await().statusCode());
+    assertEquals(200, get(plainPort, "/js/app.js").send().await().statusCode());
+    assertEquals(200, get(plainPort, "/css/app.css").send().await().statusCode());
   }
 
   // ---- /metrics -------------------------------------------------------------------------------------
