@@ -53,7 +53,7 @@ export function mount(container, ctx) {
     const byName = new Map();
     const graph = state.graph || { services: [], instances: [] };
     for (const s of graph.services || []) {
-      byName.set(s.name, { name: s.name, status: s.status, reasons: s.reasons || [], dependencies: s.dependencies || [], instances: [] });
+      byName.set(s.name, { name: s.name, scope: s.scope, status: s.status, reasons: s.reasons || [], dependencies: s.dependencies || [], instances: [] });
     }
     for (const i of graph.instances || []) {
       byName.get(i.service)?.instances.push({ id: i.id, node: i.node, status: i.status, reason: i.reason, breaker: i.breaker });
@@ -63,7 +63,7 @@ export function mount(container, ctx) {
     for (const item of state.listed) {
       listedBy.set(item.id, item);
       if (!byName.has(item.service)) {
-        byName.set(item.service, { name: item.service, status: null, reasons: [], dependencies: [], instances: [], listedOnly: true });
+        byName.set(item.service, { name: item.service, scope: item.scope, status: null, reasons: [], dependencies: [], instances: [], listedOnly: true });
       }
       const svc = byName.get(item.service);
       if (svc.listedOnly) {
@@ -250,6 +250,16 @@ function serviceCard(name, ctx, { onChanged }) {
   let scaleTouched = false;
   let busy = false;
 
+  // shown by scope (see update): start/stop/scale for cluster-scope services, failures for any defined service
+  const lifecycleGroup = el('div', { class: 'svc-actions', role: 'group', 'aria-label': `Lifecycle of ${name}`, hidden: true },
+    startBtn, stopBtn,
+    el('span', { class: 'svc-scale' }, scaleInput, scaleBtn));
+  const failGroup = el('div', { class: 'svc-actions svc-fail', role: 'group', 'aria-label': `Failures of ${name}`, hidden: true },
+    modeSelect,
+    el('span', { class: 'svc-duration' }, durationInput, el('span', { class: 'unit', 'aria-hidden': 'true' }, 's')),
+    instanceSelect,
+    el('span', { class: 'svc-fail-buttons' }, failBtn, recoverBtn));
+
   const root = el('article', {
     class: 'card svc-card', 'data-test': 'service-card', 'data-service': name, 'data-status': 'UP', tabindex: '-1',
     'aria-labelledby': id + '-title',
@@ -262,15 +272,7 @@ function serviceCard(name, ctx, { onChanged }) {
     el('div', {}, el('dt', {}, 'p99'), fig.p99),
     el('div', {}, el('dt', {}, 'Instances'), fig.count)),
   instancesBox,
-  el('div', { class: 'svc-actions', role: 'group', 'aria-label': `Lifecycle of ${name}` },
-    startBtn, stopBtn,
-    el('span', { class: 'svc-scale' }, scaleInput, scaleBtn)),
-  el('div', { class: 'svc-actions svc-fail', role: 'group', 'aria-label': `Failures of ${name}` },
-    modeSelect,
-    el('span', { class: 'svc-duration' }, durationInput, el('span', { class: 'unit', 'aria-hidden': 'true' }, 's')),
-    instanceSelect,
-    el('span', { class: 'svc-fail-buttons' }, failBtn, recoverBtn)),
-  result, failure);
+  lifecycleGroup, failGroup, result, failure);
 
   function say(text) {
     setText(result, text);
@@ -354,6 +356,9 @@ function serviceCard(name, ctx, { onChanged }) {
   scaleInput.addEventListener('keydown', e => { if (e.key === 'Enter') scaleBtn.click(); });
 
   function update(svc, figures, nodeName) {
+    // a node-scope service runs on every node that lists it (no start/stop/scale); the node agents are no service to fail
+    lifecycleGroup.hidden = svc.scope !== 'cluster';
+    failGroup.hidden = svc.scope !== 'cluster' && svc.scope !== 'node';
     const st = status(svc.status);
     root.dataset.status = st;
     root.classList.remove('st-up', 'st-degraded', 'st-down');

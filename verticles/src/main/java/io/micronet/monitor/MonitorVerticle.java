@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -252,7 +253,14 @@ public class MonitorVerticle extends ServiceVerticle {
             nodes.add(record.getMetadata());
           }
         }
-        return ServiceResponse.ok(Graph.build(view, nodes, snapshot.getString("time"), snapshot.getString("leader")));
+        JsonObject graph = Graph.build(view, nodes, snapshot.getString("time"), snapshot.getString("leader"));
+        // what an operator may do with each service: cluster scope is started, stopped and scaled; node scope is not
+        graph.getJsonArray("services").forEach(service -> {
+          JsonObject json = (JsonObject) service;
+          json.put("scope", micronetConfig.definitions().find(json.getString("name"))
+            .map(definition -> definition.scope().name().toLowerCase(Locale.ROOT)).orElse(null));
+        });
+        return ServiceResponse.ok(graph);
       });
   }
 

@@ -162,6 +162,12 @@ class DashboardIT {
     for (String service : List.of("users", "products", "orders", "chatops")) {
       manager.shown("service-card", "data-service", service, "data-status", "UP");
     }
+    // start/stop/scale only where they apply: a cluster-scope service has them, the node agents' card none at all
+    WebElement products = manager.shown("service-card", "data-service", "products");
+    assertTrue(products.findElement(By.cssSelector("[data-test=\"card-stop\"]")).isDisplayed(), "products can be stopped");
+    WebElement agents = manager.shown("service-card", "data-service", "node");
+    assertTrue(agents.findElements(By.cssSelector("[data-test^=\"card-\"]")).stream().noneMatch(WebElement::isDisplayed),
+      "the node agents' card offers no lifecycle or failure control");
     manager.go("/#/ops/graph");
     manager.shown("graph");
     manager.present("graph-node", "data-service", "products", "data-status", "UP");

@@ -164,6 +164,13 @@ class MonitorAllInOneTest {
     List<String> services = graph.getJsonArray("services").stream().map(s -> ((JsonObject) s).getString("name")).toList();
     assertTrue(services.containsAll(List.of("users", "products", "orders")), services.toString());
     assertFalse(services.contains("monitor"), "node-scoped services are not in the view");
+    graph.getJsonArray("services").forEach(s -> {
+      JsonObject service = (JsonObject) s;
+      // what an operator may do with it: users, products and orders are started, stopped and scaled cluster-wide
+      if (List.of("users", "products", "orders").contains(service.getString("name"))) {
+        assertEquals("cluster", service.getString("scope"), service.encode());
+      }
+    });
     JsonArray edges = graph.getJsonArray("edges");
     assertTrue(edges.contains(new JsonObject().put("from", "orders").put("to", "products").put("status", "UP")), edges.encode());
     assertTrue(edges.contains(new JsonObject().put("from", "orders").put("to", "users").put("status", "UP")), edges.encode());
