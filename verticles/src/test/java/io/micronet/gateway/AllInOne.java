@@ -181,6 +181,21 @@ final class AllInOne implements AutoCloseable {
     return Jwt.hs256(secret, Jwt.claims("u-manager", "manager", Caller.MANAGER, 600));
   }
 
+  /** Signs in over REST; the token (fails the test unless 200). */
+  String login(String username, String password) {
+    HttpResponse<Buffer> login = call(HttpMethod.POST, "/api/auth/login")
+      .json(new JsonObject().put("username", username).put("password", password)).send();
+    assertEquals(200, login.statusCode(), login.bodyAsString());
+    return login.bodyAsJsonObject().getString("token");
+  }
+
+  /** The event-bus address of the first instance of a service, as the manager's /api/services lists it. */
+  String instanceAddress(String service) {
+    JsonObject page = call(HttpMethod.GET, "/api/services?size=100").bearer(managerToken()).send().bodyAsJsonObject();
+    return page.getJsonArray("items").stream().map(JsonObject.class::cast)
+      .filter(item -> service.equals(item.getString("service"))).findFirst().orElseThrow().getString("address");
+  }
+
   // ---- HTTP -------------------------------------------------------------------------------------
 
   /** A request to the gateway; the URI goes out exactly as written (no re-encoding of the query). */

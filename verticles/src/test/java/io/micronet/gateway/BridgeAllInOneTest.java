@@ -197,7 +197,7 @@ class BridgeAllInOneTest {
   @EnumSource(Transport.class)
   void sendsToServiceAddressesAndEveryPublishAreRefused(Transport transport) {
     String manager = app.managerToken();
-    String products = instanceAddress("products");
+    String products = app.instanceAddress("products");
     // addresses nobody in this all-in-one uses: a consumer here counts what the bridge let through
     List<String> quiet = List.of("micronet.failures.products", "micronet.node.reconciler", "micronet.node.agent.drain",
       "micronet.node.drain", "__vertx.bridge-test", "micronet.chatops.other");
@@ -277,11 +277,11 @@ class BridgeAllInOneTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void aDemotedManagerStopsHearingManagerFeedsAndAnExpiredRegistrationStops(Transport transport) {
-    String admin = login("manager", AllInOne.ADMIN_PASSWORD);
+    String admin = app.login("manager", AllInOne.ADMIN_PASSWORD);
     String username = "listener-" + UUID.randomUUID().toString().substring(0, 8);
     String id = register(username);
     assertEquals(200, app.call(PUT, "/api/users/" + id).bearer(admin).json(new JsonObject().put("role", "manager")).send().statusCode());
-    String promoted = login(username, "listener-password");
+    String promoted = app.login(username, "listener-password");
     String shortLived = app.tokens.issue(new Caller("u-short", "shorty", Caller.CLIENT), 5);
     try (BridgeClient socket = connect(transport)) {
       socket.register("micronet.activity", promoted);
@@ -440,7 +440,7 @@ class BridgeAllInOneTest {
   private static String revokedToken() {
     String username = "revoked-" + UUID.randomUUID().toString().substring(0, 8);
     String id = register(username);
-    String token = login(username, "listener-password");
+    String token = app.login(username, "listener-password");
     assertEquals(204, app.call(DELETE, "/api/users/" + id).bearer(token).send().statusCode());
     AllInOne.assertError(app.call(GET, "/api/users/me").bearer(token).send(), 401, "UNAUTHORIZED");
     return token;
@@ -451,19 +451,6 @@ class BridgeAllInOneTest {
       .put("email", username + "@example.com").put("password", "listener-password")).send();
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject().getString("id");
-  }
-
-  private static String login(String username, String password) {
-    HttpResponse<Buffer> login = app.call(POST, "/api/auth/login")
-      .json(new JsonObject().put("username", username).put("password", password)).send();
-    assertEquals(200, login.statusCode(), login.bodyAsString());
-    return login.bodyAsJsonObject().getString("token");
-  }
-
-  private static String instanceAddress(String service) {
-    JsonObject page = app.call(GET, "/api/services?size=100").bearer(app.managerToken()).send().bodyAsJsonObject();
-    return page.getJsonArray("items").stream().map(JsonObject.class::cast)
-      .filter(item -> service.equals(item.getString("service"))).findFirst().orElseThrow().getString("address");
   }
 
 }

@@ -54,8 +54,8 @@ class TrustAllInOneTest {
 
   @Test
   void aSenderOnTheBusWithForgedIdentityHeadersGetsNothingAServiceDoesNotGiveAnyone() {
-    String products = instanceAddress("products");
-    String users = instanceAddress("users");
+    String products = app.instanceAddress("products");
+    String users = app.instanceAddress("users");
     String name = "forged-" + UUID.randomUUID();
     JsonObject product = new JsonObject().put("name", name).put("category", "forged").put("price", 1.5).put("stock", 5);
     JsonObject forgedManager = new JsonObject().put("x-caller-id", "u-manager").put("x-caller-role", "manager");
@@ -82,19 +82,19 @@ class TrustAllInOneTest {
 
   @Test
   void aDemotedManagersEarlierTokenIsRefused() {
-    String manager = login("manager", AllInOne.ADMIN_PASSWORD);
+    String manager = app.login("manager", AllInOne.ADMIN_PASSWORD);
     String username = "promoted-" + UUID.randomUUID().toString().substring(0, 8);
     String id = app.call(POST, "/api/auth/register").json(new JsonObject().put("username", username)
       .put("email", username + "@example.com").put("password", "promoted-password")).send().bodyAsJsonObject().getString("id");
     assertEquals(200, app.call(PUT, "/api/users/" + id).bearer(manager).json(new JsonObject().put("role", "manager")).send().statusCode());
-    String promoted = login(username, "promoted-password");
+    String promoted = app.login(username, "promoted-password");
     assertEquals(200, app.call(GET, "/api/users").bearer(promoted).send().statusCode(), "a manager now");
 
     assertEquals(200, app.call(PUT, "/api/users/" + id).bearer(manager).json(new JsonObject().put("role", "client")).send().statusCode());
     assertError(app.call(GET, "/api/users").bearer(promoted).send(), 401, "UNAUTHORIZED");
     assertError(app.call(GET, "/api/users/me").bearer(promoted).send(), 401, "UNAUTHORIZED");
 
-    String again = login(username, "promoted-password");
+    String again = app.login(username, "promoted-password");
     assertError(app.call(GET, "/api/users").bearer(again).send(), 403, "FORBIDDEN");
     assertEquals(200, app.call(GET, "/api/users/me").bearer(again).send().statusCode(), "a fresh login holds, as a client");
   }
@@ -104,7 +104,7 @@ class TrustAllInOneTest {
     String username = "leaving-" + UUID.randomUUID().toString().substring(0, 8);
     String id = app.call(POST, "/api/auth/register").json(new JsonObject().put("username", username)
       .put("email", username + "@example.com").put("password", "leaving-password")).send().bodyAsJsonObject().getString("id");
-    String token = login(username, "leaving-password");
+    String token = app.login(username, "leaving-password");
     assertEquals(204, app.call(DELETE, "/api/users/" + id).bearer(token).send().statusCode());
     assertError(app.call(GET, "/api/orders").bearer(token).send(), 401, "UNAUTHORIZED");
   }
@@ -118,20 +118,6 @@ class TrustAllInOneTest {
     assertError(app.call(GET, "/api/users").bearer(otherAudience).send(), 401, "UNAUTHORIZED");
     String service = app.tokens.issueForService("orders-x", 600);
     assertError(app.call(GET, "/api/orders").bearer(service).send(), 403, "FORBIDDEN");
-  }
-
-  private static String login(String username, String password) {
-    HttpResponse<Buffer> login = app.call(POST, "/api/auth/login")
-      .json(new JsonObject().put("username", username).put("password", password)).send();
-    assertEquals(200, login.statusCode(), login.bodyAsString());
-    return login.bodyAsJsonObject().getString("token");
-  }
-
-  /** The event-bus address of the first instance of a service, as the manager's /api/services lists it. */
-  private static String instanceAddress(String service) {
-    JsonObject page = app.call(GET, "/api/services?size=100").bearer(app.managerToken()).send().bodyAsJsonObject();
-    return page.getJsonArray("items").stream().map(JsonObject.class::cast)
-      .filter(item -> service.equals(item.getString("service"))).findFirst().orElseThrow().getString("address");
   }
 
   /** A direct event-bus request, as any sender on the bus could make it: 200 for an answer, else the failure code. */
