@@ -22,7 +22,7 @@ class HouseRulesTest {
 
   /** One package per verticle (and the operator tools, which are no verticle's business either). */
   static final List<String> VERTICLE_PACKAGES = List.of("gateway", "users", "products", "orders", "tools", "monitor", "demo", "metrics",
-    "activity", "chatops");
+    "activity", "chatops", "alerts");
   private static final String ROOT = "io.micronet.";
 
   private static JavaClasses classes;
