@@ -231,7 +231,7 @@ function showBroadcast(body) {
   const node = el('div', { class: 'broadcast', 'data-test': 'broadcast', role: 'status' },
     el('span', { class: 'broadcast-label' }, 'Broadcast'),
     el('span', { class: 'broadcast-text' }, String(body.text ?? '')),
-    el('span', { class: 'broadcast-meta muted' }, `— ${body.from ?? 'someone'} · ${Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString()}`),
+    el('span', { class: 'broadcast-meta muted' }, `— ${body.from ?? 'someone'} · ${Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString([], { hourCycle: 'h23' })}`),
     el('button', { type: 'button', class: 'icon', 'aria-label': 'Dismiss broadcast', onclick: () => node.remove() }, '×'));
   broadcasts.prepend(node);
   while (broadcasts.children.length > 3) broadcasts.lastChild.remove();

@@ -101,8 +101,9 @@ export function money(value) {
   return typeof value === 'number' ? value.toFixed(2) : String(value ?? '');
 }
 
-/** An ISO time as a short local date and time. */
+/** An ISO time as a short local date and time, on the 24-hour clock like every other time the dashboard shows. */
 export function when(iso) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso ?? '') : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? String(iso ?? '')
+    : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' });
 }

@@ -1,8 +1,9 @@
 // One-click test: calls each service through the gateway as a user would — users GET /api/users/me, products
-// GET /api/products, orders GET /api/orders, the gateway GET /status — once per running instance (so the gateway's
-// round robin reaches each of them), and shows every call's status, latency and X-Request-Id, with each instance's
-// health, breaker and the latency the gateway measured for it (micronet.metrics). A row's data-status: UP when every
-// call answered 2xx, DEGRADED when some did, DOWN when none did.
+// GET /api/products, orders GET /api/orders, the gateway GET /status — twice per running instance (the gateway's
+// round robin reaches each of them), and shows every call's status, latency and X-Request-Id; a manager's answers
+// name the instance that served them (X-MicroNet-Instance), so each instance gets its own calls and latency, next to
+// its health, breaker and the latency the gateway measured for it (micronet.metrics). A row's data-status: UP when
+// every call answered 2xx, DEGRADED when some did, DOWN when none did.
 import { clear, setText, listen, errorText, viewHeader, fmtMs, fmtPercent, status, statusClass, nodeNamer } from './util.js';
 import { el } from '../dom.js';
 
@@ -12,7 +13,8 @@ const TARGETS = [
   { service: 'orders', method: 'GET', path: '/api/orders?size=1' },
   { service: 'gateway', method: 'GET', path: '/status', own: true },
 ];
-const MAX_CALLS = 6;
+const CALLS_PER_INSTANCE = 2;
+const MAX_CALLS = 12;
 
 export function mount(container, ctx) {
   const { api, bus, session } = ctx;
@@ -21,13 +23,13 @@ export function mount(container, ctx) {
   let alive = true;
 
   const run = el('button', { type: 'button', class: 'primary', 'data-test': 'onetest-run' }, 'Run the test');
-  const info = el('p', { class: 'ops-summary', role: 'status' }, 'Calls each service through the gateway, once per instance.');
+  const info = el('p', { class: 'ops-summary', role: 'status' }, 'Calls each service through the gateway, twice per instance.');
   const body = el('tbody');
   const tableBox = el('div', { class: 'table-wrap' }, el('table', { class: 'onetest-table' },
     el('thead', {}, el('tr', {},
       el('th', { scope: 'col' }, 'Service'), el('th', { scope: 'col' }, 'Call'), el('th', { scope: 'col' }, 'Result'),
       el('th', { scope: 'col' }, 'Latency'), el('th', { scope: 'col' }, 'Calls (status · ms · request id)'),
-      el('th', { scope: 'col' }, 'Instances (health · breaker · gateway p50/p99 · errors)'))),
+      el('th', { scope: 'col' }, 'Instances (calls · median · health · breaker · gateway p50/p99 · errors)'))),
     body));
   tableBox.hidden = true;
   clear(container);
@@ -66,7 +68,7 @@ export function mount(container, ctx) {
           results.push({ target, calls: [], instances, absent: true });
           continue;
         }
-        const times = target.own ? 1 : Math.min(MAX_CALLS, Math.max(1, instances.length));
+        const times = target.own ? 1 : Math.min(MAX_CALLS, CALLS_PER_INSTANCE * Math.max(1, instances.length));
         const calls = [];
         for (let k = 0; k < times; k++) calls.push(await call(target));
         results.push({ target, calls, instances });
@@ -101,7 +103,8 @@ export function mount(container, ctx) {
         try { message = JSON.parse(text)?.error?.message || ''; } catch { message = ''; }
         if (response.status === 401) session?.expired?.();
       }
-      return { status: response.status, ok: response.ok, ms, requestId: response.headers.get('X-Request-Id') || '', message };
+      return { status: response.status, ok: response.ok, ms, requestId: response.headers.get('X-Request-Id') || '',
+        instance: response.headers.get('X-MicroNet-Instance') || '', message };
     } catch {
       return { status: 0, ok: false, ms: performance.now() - t0, requestId: '', message: 'the gateway cannot be reached' };
     }
@@ -119,17 +122,21 @@ function rowStatus(calls) {
   return ok === calls.length ? 'UP' : ok === 0 ? 'DOWN' : 'DEGRADED';
 }
 
+/** The median time of some calls (undefined for none: fmtMs shows a dash). */
+function median(calls) {
+  const sorted = calls.map(c => c.ms).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 function row({ target, calls, instances, absent }, metrics, nodeName) {
   const st = rowStatus(calls);
-  const sorted = calls.map(c => c.ms).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
   const seen = metrics?.[target.service]?.gateway?.instances || {};
   return el('tr', { 'data-test': 'onetest-row', 'data-service': target.service, 'data-status': st, class: statusClass(st) },
     el('th', { scope: 'row' }, target.service),
     el('td', { class: 'mono', 'data-label': 'Call' }, `${target.method} ${target.path}`),
     el('td', { class: 'result', 'data-label': 'Result' }, el('span', { class: 'badge ' + statusClass(st) }, st),
       ' ', `${calls.filter(c => c.ok).length}/${calls.length} ok`),
-    el('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median)),
+    el('td', { class: 'num', 'data-label': 'Latency (median)' }, fmtMs(median(calls))),
     el('td', { 'data-label': 'Calls' }, absent ? el('span', { class: 'muted' }, 'not called: this platform runs no such service') : el('ul', { class: 'plain' }, calls.map(c => el('li', { class: c.ok ? '' : 'bad' },
       `${c.status || 'no answer'} · ${fmtMs(c.ms)}`,
       c.requestId ? el('span', { class: 'mono muted' }, ' · ' + c.requestId) : null,
@@ -140,9 +147,14 @@ function row({ target, calls, instances, absent }, metrics, nodeName) {
         ? el('ul', { class: 'plain' }, instances.map(i => {
           const f = seen[i.id];
           const health = status(i.health);
-          return el('li', { 'data-instance': i.id },
+          const served = calls.filter(c => c.instance === i.id);
+          return el('li', { 'data-instance': i.id, 'data-test': 'onetest-instance', 'data-calls': String(served.length) },
             el('span', { class: 'dot ' + statusClass(health), 'aria-hidden': 'true' }),
-            el('span', { class: 'mono' }, i.id), ` on ${nodeName(i.node)} · ${health} · breaker ${i.breaker || '–'}`,
+            el('span', { class: 'mono' }, i.id), ` on ${nodeName(i.node)} · `,
+            served.length ? el('span', { class: served.every(c => c.ok) ? '' : 'bad' },
+              `${served.filter(c => c.ok).length}/${served.length} ok · ${fmtMs(median(served))}`)
+              : el('span', { class: 'muted' }, 'no call reached it'),
+            ` · ${health} · breaker ${i.breaker || '–'}`,
             f ? ` · ${fmtMs(f.p50)} / ${fmtMs(f.p99)} · ${fmtPercent(f.errorRate)}` : '',
             i.healthReason ? el('span', { class: 'muted' }, ' · ' + i.healthReason) : null);
         }))

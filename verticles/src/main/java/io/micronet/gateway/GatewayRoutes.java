@@ -66,7 +66,7 @@ final class GatewayRoutes {
       CorsHandler cors = CorsHandler.create().addOrigins(edge.corsOrigins())
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", RequestLog.HEADER))
-        .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Allow"))
+        .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Allow", ReplyWriter.INSTANCE_HEADER))
         .maxAgeSeconds(600);
       router.route("/api/*").handler(ctx -> {
         if (sameOrigin(ctx)) {
@@ -139,6 +139,7 @@ final class GatewayRoutes {
   private void forward(RoutingContext ctx, ApiRoute route) {
     Future<Caller> caller = guard.check(ctx.request().getHeader("Authorization"), route.access());
     caller.compose(who -> {
+        ReplyWriter.nameInstanceTo(ctx, who);
         GatewayRequest request = new GatewayRequest(route.method(), route.service(), route.action(), null,
           RequestParts.pathParams(ctx), RequestParts.query(ctx), RequestParts.jsonBody(ctx), null, null, who, RequestParts.callContext(ctx));
         return serviceRouter.route(request);
@@ -161,7 +162,7 @@ final class GatewayRoutes {
     String below = path.substring(Math.min(prefix.length(), path.length()));
     Buffer raw = ctx.body().buffer();
     guard.check(ctx.request().getHeader("Authorization"), http.access())
-      .compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
+      .compose(who -> ReplyWriter.nameInstanceTo(ctx, who)).compose(who -> serviceRouter.route(new GatewayRequest(ctx.request().method(), service, null,
         below.isEmpty() ? "/" : below, new JsonObject(), RequestParts.query(ctx), null, raw, ctx.request().getHeader("Content-Type"),
         who, RequestParts.callContext(ctx))))
       .onSuccess(reply -> ReplyWriter.write(ctx, reply))

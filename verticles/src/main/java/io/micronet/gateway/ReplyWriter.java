@@ -2,6 +2,8 @@ package io.micronet.gateway;
 
 import io.micronet.shared.messaging.ErrorCode;
 import io.micronet.shared.messaging.ServiceException;
+import io.micronet.shared.security.Caller;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -17,8 +19,21 @@ final class ReplyWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplyWriter.class);
   private static final long MAX_RETRY_AFTER_SECONDS = 86_400;
+  static final String INSTANCE_HEADER = "X-MicroNet-Instance";
+  private static final String NAME_INSTANCE = "micronet.nameInstance";
 
   private ReplyWriter() {
+  }
+
+  /**
+   * A manager's answers name the instance that served them ({@link #INSTANCE_HEADER}): the one-click test and an
+   * operator's curl see where a call went; other callers learn nothing of the topology.
+   */
+  static Future<Caller> nameInstanceTo(RoutingContext ctx, Caller caller) {
+    if (caller != null && caller.isManager()) {
+      ctx.put(NAME_INSTANCE, true);
+    }
+    return Future.succeededFuture(caller);
   }
 
   static void write(RoutingContext ctx, UpstreamReply reply) {
@@ -27,6 +42,9 @@ final class ReplyWriter {
       return;
     }
     ctx.response().setStatusCode(reply.status());
+    if (reply.instanceId() != null && Boolean.TRUE.equals(ctx.get(NAME_INSTANCE))) {
+      ctx.response().putHeader(INSTANCE_HEADER, reply.instanceId());
+    }
     Long retryAfter = reply.status() >= 400 ? retryAfterSeconds(reply) : null;
     if (reply.status() == 429 || retryAfter != null) {
       ctx.response().putHeader("Retry-After", Long.toString(retryAfter == null ? 1 : retryAfter));

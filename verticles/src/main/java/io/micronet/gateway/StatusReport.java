@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -100,8 +101,10 @@ final class StatusReport {
     return new Page<>(items, paging.page(), paging.size(), all.size()).toJson(upstream -> withHealth(upstream, fresh));
   }
 
-  private static JsonObject withHealth(Upstream upstream, Optional<HealthView> fresh) {
+  /** An instance as listed: its record, its service's scope (what an operator may do with it) and its health. */
+  private JsonObject withHealth(Upstream upstream, Optional<HealthView> fresh) {
     JsonObject json = upstream.toJson();
+    definitions.find(upstream.service()).ifPresent(definition -> json.put("scope", definition.scope().name().toLowerCase(Locale.ROOT)));
     Optional<InstanceHealth> judged = fresh.flatMap(view -> view.instance(upstream.instanceId()));
     if (judged.isPresent()) {
       return json.put("health", judged.get().status().name()).put("healthReason", judged.get().reason()).put("healthSource", "monitor");

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -20,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +45,7 @@ final class BridgeClient implements AutoCloseable {
   private final String origin;
   private final int port;
   private WebSocketClient wsClient;
-  private WebSocket ws;
+  private volatile WebSocket ws;
   private WebClient http;
   private volatile boolean closed;
   private long pingTimer = -1;
@@ -78,23 +80,17 @@ final class BridgeClient implements AutoCloseable {
   Future<Void> open() {
     switch (transport) {
       case RAW_WEBSOCKET -> {
-        return websocket("/eventbus/websocket").map(socket -> {
-          socket.handler(buffer -> received.add(new JsonObject(buffer)));
-          return null;
-        });
+        return websocket("/eventbus/websocket", socket -> socket.handler(buffer -> received.add(new JsonObject(buffer)))).mapEmpty();
       }
       case SOCKJS_WEBSOCKET -> {
-        return websocket(sessionPath + "/websocket").compose(socket -> {
-          Promise<Void> opened = Promise.promise();
-          socket.textMessageHandler(text -> {
-            if (text.startsWith("o")) {
-              opened.tryComplete();
-            } else {
-              sockJs(text);
-            }
-          });
-          return opened.future();
-        });
+        Promise<Void> opened = Promise.promise();
+        return websocket(sessionPath + "/websocket", socket -> socket.textMessageHandler(text -> {
+          if (text.startsWith("o")) {
+            opened.tryComplete();
+          } else {
+            sockJs(text);
+          }
+        })).compose(socket -> opened.future());
       }
       default -> {
         // no keep-alive: Vert.x ends each XHR poll by closing its connection (without "Connection: close"), and a
@@ -111,16 +107,20 @@ final class BridgeClient implements AutoCloseable {
     }
   }
 
-  private Future<WebSocket> websocket(String uri) {
+  /**
+   * Connects with the handlers set before the upgrade: a future's callbacks added from the test thread may come after
+   * the socket was resumed, and the SockJS open frame, sent right after the upgrade, would reach no handler.
+   */
+  private Future<WebSocket> websocket(String uri, Consumer<ClientWebSocket> handlers) {
     wsClient = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(AllInOne.HOST).setPort(port).setURI(uri);
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return wsClient.connect(options).onSuccess(socket -> {
-      ws = socket;
-      socket.closeHandler(v -> closed = true);
-    });
+    ClientWebSocket socket = wsClient.webSocket();
+    handlers.accept(socket);
+    socket.closeHandler(v -> closed = true);
+    return socket.connect(options).onSuccess(connected -> ws = socket);
   }
 
   /** XHR long polling: the next poll as soon as the last one answered, until the session closes. */

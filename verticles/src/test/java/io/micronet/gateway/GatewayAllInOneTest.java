@@ -28,9 +28,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -116,6 +118,9 @@ class GatewayAllInOneTest {
     assertEquals(Set.of("items", "page", "size", "total"), page.fieldNames());
     long total = page.getLong("total");
     assertTrue(total >= 3, "users, products and orders at least: " + page);
+    Map<String, String> scopes = new HashMap<>();
+    page.getJsonArray("items").stream().map(JsonObject.class::cast).forEach(item -> scopes.put(item.getString("service"), item.getString("scope")));
+    assertEquals("cluster", scopes.get("products"), "products is placed across the nodes: " + page);
 
     JsonObject second = app.call(GET, "/api/services?page=1&size=1").bearer(app.managerToken()).send().bodyAsJsonObject();
     assertEquals(1, second.getJsonArray("items").size());
@@ -123,6 +128,24 @@ class GatewayAllInOneTest {
     assertEquals(total, second.getLong("total"));
     assertError(app.call(GET, "/api/services?size=0").bearer(app.managerToken()).send(), 422, "VALIDATION_FAILED");
     assertError(app.call(GET, "/api/services").bearer(app.clientToken()).send(), 403, "FORBIDDEN");
+  }
+
+  @Test
+  void aManagersAnswerNamesTheInstanceThatServedItAndNoOneElsesDoes() {
+    Set<String> productInstances = app.call(GET, "/api/services?size=100").bearer(app.managerToken()).send().bodyAsJsonObject()
+      .getJsonArray("items").stream().map(JsonObject.class::cast).filter(item -> "products".equals(item.getString("service")))
+      .map(item -> item.getString("id")).collect(Collectors.toSet());
+    HttpResponse<Buffer> manager = app.call(GET, "/api/products?size=1").bearer(app.managerToken()).send();
+    assertEquals(200, manager.statusCode(), manager.bodyAsString());
+    assertTrue(productInstances.contains(manager.getHeader("X-MicroNet-Instance")),
+      manager.getHeader("X-MicroNet-Instance") + " is one of " + productInstances);
+
+    HttpResponse<Buffer> client = app.call(GET, "/api/products?size=1").bearer(app.clientToken()).send();
+    HttpResponse<Buffer> anonymous = app.call(GET, "/api/products?size=1").send();
+    assertEquals(200, client.statusCode(), client.bodyAsString());
+    assertEquals(200, anonymous.statusCode(), anonymous.bodyAsString());
+    assertNull(client.getHeader("X-MicroNet-Instance"), "a client learns nothing of the topology");
+    assertNull(anonymous.getHeader("X-MicroNet-Instance"), "nor does an anonymous caller");
   }
 
   @Test

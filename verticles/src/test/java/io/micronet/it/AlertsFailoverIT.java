@@ -1,0 +1,285 @@
+package io.micronet.it;
+
+import io.micronet.it.Nodes.Node;
+import io.micronet.shared.security.Caller;
+import io.micronet.shared.security.Tokens;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The alert engine runs once per cluster and a kill -9 of its node loses nothing and repeats nothing. Two node JVMs
+ * from the built jar (gateway, products, monitor, metrics, alerts; shared PostgreSQL of {@code MICRONET_TEST_DB_URL}),
+ * the default webhook channel pointing at a receiver this test runs (it checks every signature). Node a starts first,
+ * so its engine leads. Rule 1 fires and is delivered by a; the receiver then refuses everything, rule 2 fires and its
+ * notification waits in a's outbox; kill -9 a; the receiver accepts again → b delivers rule 2's firing once, does not
+ * repeat rule 1's, and after the recovery each alert's resolution arrives once. Logs in {@code target/alerts-failover-it}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class AlertsFailoverIT {
+
+  private static final Duration NODE_START_LIMIT = Duration.ofSeconds(90);
+  private static final Duration ALERT_LIMIT = Duration.ofSeconds(60);
+
+  private Nodes nodes;
+  private Path workDir;
+  private String dbUrl;
+  private String clusterName;
+  private String jwtSecret;
+  private String manager;
+  private Vertx vertx;
+  private WebClient http;
+  private Receiver receiver;
+  private long trafficTimer = -1;
+  private final Map<String, Node> byName = new LinkedHashMap<>();
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Timings timings = new Timings("alerts-failover-it");
+
+  @BeforeAll
+  void prepare() throws IOException {
+    dbUrl = System.getenv("MICRONET_TEST_DB_URL");
+    assumeTrue(dbUrl != null && !dbUrl.isBlank(), "AlertsFailoverIT skipped: MICRONET_TEST_DB_URL is not set (both nodes' alert "
+      + "engines share a PostgreSQL). Run with scripts/test, or MICRONET_TEST_DB_URL=\"$(scripts/test-postgres start)\".");
+    nodes = Nodes.create("alerts-failover-it");
+    workDir = nodes.workDir();
+    clusterName = "alerts-it-" + UUID.randomUUID().toString().substring(0, 8);
+    jwtSecret = Nodes.randomSecret();
+    vertx = Vertx.vertx();
+    http = WebClient.create(vertx);
+    manager = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("it-manager", "it-manager", Caller.MANAGER), 3600);
+    receiver = new Receiver(vertx, Nodes.randomSecret());
+  }
+
+  @AfterAll
+  void tearDown() throws IOException {
+    if (vertx != null) {
+      vertx.cancelTimer(trafficTimer);
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (workDir != null) {
+      timings.writeTo(workDir);
+    }
+  }
+
+  @Test
+  void killingTheEnginesNodeLosesNoNotificationAndRepeatsNone() throws IOException {
+    Node a = start("a");
+    nodes.awaitUntil("a answers GET /api/alerts", NODE_START_LIMIT, a.startedNanos(), () -> status("a", "/api/alerts") == 200);
+    Node b = start("b");
+    nodes.awaitUntil("b answers GET /api/alerts, a lists two nodes", NODE_START_LIMIT, b.startedNanos(),
+      () -> status("b", "/api/alerts") == 200 && send(HttpMethod.GET, "a", "/api/nodes", null).bodyAsJsonObject().getJsonArray("items").size() == 2);
+
+    String first = createRule("it products errors above 30 %", 0.3);
+    ok(send(HttpMethod.POST, "a", "/api/services/products/failures",
+      new JsonObject().put("mode", "error").put("durationSeconds", 600).put("rate", 1)), 200);
+    trafficTimer = vertx.setPeriodic(100, id -> {
+      send(HttpMethod.GET, "a", "/api/products?size=1", null, false);
+      send(HttpMethod.GET, "b", "/api/products?size=1", null, false);
+    });
+    long injected = System.nanoTime();
+    timings.measure("errors injected -> rule 1's firing delivered (by a)", nodes.awaitUntil("rule 1 firing delivered", ALERT_LIMIT, injected,
+      () -> receiver.delivered(n -> carries(n, first, "firing"))));
+
+    receiver.refuse(true);
+    String second = createRule("it products errors above 20 %", 0.2);
+    long created = System.nanoTime();
+    nodes.awaitUntil("rule 2's firing attempted and refused", ALERT_LIMIT, created,
+      () -> receiver.attempted(n -> carries(n, second, "firing")));
+    String waiting = receiver.attempts.stream().filter(n -> carries(n, second, "firing")).findFirst().orElseThrow().getString("id");
+
+    long killed = nodes.kill9(a);
+    receiver.refuse(false);
+    timings.measure("kill -9 a -> rule 2's waiting notification delivered by b", nodes.awaitUntil("b delivers " + waiting, ALERT_LIMIT, killed,
+      () -> receiver.delivered(n -> waiting.equals(n.getString("id")))));
+
+    send(HttpMethod.DELETE, "b", "/api/services/products/failures", null, false);
+    long recovered = System.nanoTime();
+    timings.measure("recovery -> both resolutions delivered (by b)", nodes.awaitUntil("both resolved", ALERT_LIMIT, recovered,
+      () -> receiver.delivered(n -> carries(n, first, "resolved")) && receiver.delivered(n -> carries(n, second, "resolved"))));
+    vertx.cancelTimer(trafficTimer);
+
+    Map<String, Long> byNotification = receiver.deliveries.stream().collect(Collectors.groupingBy(n -> n.getString("id"), Collectors.counting()));
+    byNotification.forEach((id, times) -> assertEquals(1, times, "notification " + id + " delivered " + times + " times"));
+    Map<String, Long> byAlertAndStatus = receiver.deliveries.stream().flatMap(n -> alerts(n).stream()
+        .map(alert -> alert.getString("id") + " " + n.getString("status")))
+      .collect(Collectors.groupingBy(key -> key, Collectors.counting()));
+    byAlertAndStatus.forEach((key, times) -> assertEquals(1, times, "alert and status " + key + " notified " + times + " times"));
+    assertTrue(receiver.badSignatures.isEmpty(), "every delivery signed with the channel's secret: " + receiver.badSignatures);
+    Files.writeString(workDir.resolve("deliveries.json"), new JsonArray(new ArrayList<>(receiver.deliveries)).encodePrettily());
+  }
+
+  // ---- the platform ------------------------------------------------------------------------------------------------
+
+  private Node start(String name) throws IOException {
+    int port = ports.computeIfAbsent(name, n -> freePort());
+    Path dataDir = workDir.resolve("data").resolve(name + "-" + UUID.randomUUID().toString().substring(0, 4));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MICRONET_VERTICLES", "gateway,products,monitor,metrics,alerts");
+    env.put("MICRONET_NODE_NAME", name);
+    env.put("MICRONET_HTTP_PORT", Integer.toString(port));
+    env.put("MICRONET_CLUSTER_NAME", clusterName);
+    env.put("MICRONET_CLUSTER_MEMBERS", "127.0.0.1");
+    env.put("MICRONET_DATA_DIR", dataDir.toString());
+    env.put("MICRONET_JWT_SECRET", jwtSecret);
+    env.put("MICRONET_DB_URL", dbUrl);
+    env.put("MICRONET_SHUTDOWN_GRACE_SECONDS", "2");
+    env.put("MICRONET_ALERT_WEBHOOK_URL", receiver.url());
+    env.put("MICRONET_ALERT_WEBHOOK_SECRET", receiver.secret);
+    env.put("MICRONET_ALERT_ALLOW_PRIVATE_TARGETS", "true");
+    Path conf = workDir.resolve("alerts-conf.json");
+    // quick groups and retries for a test; a repeat within the test's minutes would be a repeat indeed
+    Files.writeString(conf, new JsonObject().put("services", new JsonObject().put("alerts", new JsonObject()
+      .put("groupWaitSeconds", 1).put("groupIntervalSeconds", 2).put("repeatIntervalSeconds", 3600)
+      .put("delivery", new JsonObject().put("baseDelayMs", 300).put("maxDelayMs", 1500).put("maxAttempts", 1000)))).encodePrettily());
+    List<String> args = new ArrayList<>(Nodes.CLUSTER_ARGS);
+    args.add("-conf");
+    args.add(conf.toString());
+    Node node = nodes.start(name + "-" + System.nanoTime() % 10_000, dataDir, env, args);
+    byName.put(name, node);
+    return node;
+  }
+
+  /** A threshold rule on products' error rate, firing at once; its id. */
+  private String createRule(String name, double above) {
+    JsonObject rule = ok(send(HttpMethod.POST, "b", "/api/rules", new JsonObject().put("name", name + " " + clusterName)
+      .put("kind", "threshold").put("service", "products").put("metric", "errorRate").put("op", ">").put("value", above)
+      .put("forSeconds", 0).put("keepFiringSeconds", 0).put("severity", "critical")), 201);
+    return rule.getString("id");
+  }
+
+  private static boolean carries(JsonObject notification, String ruleId, String status) {
+    return status.equals(notification.getString("status")) && alerts(notification).stream().anyMatch(a -> ruleId.equals(a.getString("ruleId")));
+  }
+
+  private static List<JsonObject> alerts(JsonObject notification) {
+    return notification.getJsonArray("alerts", new JsonArray()).stream().map(JsonObject.class::cast).toList();
+  }
+
+  /** The status of a manager's GET, 0 while the node does not answer at all. */
+  private int status(String via, String path) {
+    try {
+      return send(HttpMethod.GET, via, path, null).statusCode();
+    } catch (RuntimeException unreachable) {
+      return 0;
+    }
+  }
+
+  private HttpResponse<Buffer> send(HttpMethod method, String via, String path, JsonObject body) {
+    return send(method, via, path, body, true);
+  }
+
+  /** A manager's call; {@code await}: its answer, otherwise fire and forget (traffic, a call to a node that may be gone). */
+  private HttpResponse<Buffer> send(HttpMethod method, String via, String path, JsonObject body, boolean await) {
+    HttpRequest<Buffer> request = http.request(method, ports.get(via), "127.0.0.1", path).bearerTokenAuthentication(manager).timeout(15_000);
+    var answer = body == null ? request.send() : request.sendJsonObject(body);
+    return await ? answer.await() : null;
+  }
+
+  private static JsonObject ok(HttpResponse<Buffer> response, int status) {
+    assertEquals(status, response.statusCode(), response::bodyAsString);
+    return response.bodyAsJsonObject();
+  }
+
+  private static int freePort() {
+    try {
+      return Nodes.freePort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- the webhook receiver ----------------------------------------------------------------------------------------
+
+  /** A webhook receiver on loopback: checks each signature, answers 503 while refusing, keeps what it took. */
+  private static final class Receiver {
+    final String secret;
+    final List<JsonObject> attempts = new CopyOnWriteArrayList<>();
+    final List<JsonObject> deliveries = new CopyOnWriteArrayList<>();
+    final List<String> badSignatures = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+    private volatile boolean refusing;
+
+    Receiver(Vertx vertx, String secret) {
+      this.secret = secret;
+      this.server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+        JsonObject notification = new JsonObject(body);
+        attempts.add(notification);
+        if (!signature(body).equals(request.getHeader("X-MicroNet-Signature"))) {
+          badSignatures.add(notification.getString("id"));
+          request.response().setStatusCode(401).end();
+        } else if (refusing) {
+          request.response().setStatusCode(503).end();
+        } else {
+          deliveries.add(notification);
+          request.response().setStatusCode(200).end();
+        }
+      })).listen(0, "127.0.0.1").await();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.actualPort() + "/hook";
+    }
+
+    void refuse(boolean refuse) {
+      refusing = refuse;
+    }
+
+    boolean attempted(Predicate<JsonObject> which) {
+      return attempts.stream().anyMatch(which);
+    }
+
+    boolean delivered(Predicate<JsonObject> which) {
+      return deliveries.stream().anyMatch(which);
+    }
+
+    private String signature(Buffer body) {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
