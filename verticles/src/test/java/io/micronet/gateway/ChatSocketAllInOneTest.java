@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -68,18 +69,18 @@ class ChatSocketAllInOneTest {
     final WebSocketClient client = app.vertx.createWebSocketClient();
     final BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
     final Promise<Short> closed = Promise.promise();
-    WebSocket ws;
+    volatile WebSocket ws;
 
     Future<WebSocket> connect(String token) {
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(AllInOne.HOST).setPort(app.port).setURI(ChatSocket.PATH);
       if (token != null) {
         options.addHeader("Authorization", "Bearer " + token);
       }
-      return client.connect(options).onSuccess(socket -> {
-        ws = socket;
-        socket.textMessageHandler(text -> replies.add(new JsonObject(text)));
-        socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
-      });
+      // the handlers are set before the upgrade, so that nothing the server sends at once can pass unseen
+      ClientWebSocket socket = client.webSocket();
+      socket.textMessageHandler(text -> replies.add(new JsonObject(text)));
+      socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
+      return socket.connect(options).onSuccess(connected -> ws = socket);
     }
 
     JsonObject ask(String frame) {
