@@ -112,10 +112,18 @@ class AlertRepository {
 
   // ---- alerts ---------------------------------------------------------------------------------------------------
 
-  /** Writes the leader's alerts (their documents; the acknowledgment columns are left as they are). */
+  /**
+   * Writes the leader's alerts (their documents; the acknowledgment columns are left as they are). An alert resolved
+   * while still pending never fired: it is dropped rather than kept (a blip shorter than its rule's duration is no alert).
+   */
   Future<Void> saveAlerts(Collection<Alert> alerts) {
     Future<Void> chain = Future.succeededFuture();
     for (Alert alert : alerts) {
+      if (!alert.active() && alert.firingAt == null) {
+        chain = chain.compose(v -> SqlTemplate.forUpdate(pool, "DELETE FROM alerts WHERE id = #{id}").execute(Map.of("id", alert.id))
+          .mapEmpty());
+        continue;
+      }
       Map<String, Object> params = new HashMap<>();
       params.put("id", alert.id);
       params.put("fingerprint", alert.fingerprint);

@@ -1,6 +1,7 @@
 package io.micronet.alerts;
 
 import io.micronet.shared.cluster.Leadership;
+import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.shared.events.ActivityEvent;
 import io.micronet.shared.events.Feeds;
@@ -8,9 +9,11 @@ import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BooleanSupplier;
 
 import static io.micronet.shared.security.Access.MANAGER;
 
@@ -28,26 +31,34 @@ import static io.micronet.shared.security.Access.MANAGER;
  * Wiring only: the alerts service (scope node). Every instance answers the REST actions from the database
  * ({@link AlertsService}) and keeps {@link Detection} fed from the metrics, samples, health, breaker and signal feeds;
  * the one elected for the role {@code alerts} evaluates ({@link AlertsLeader}) every {@code services.alerts.evaluateMs}.
- * The outbox is a constructor parameter (built from the pool): delivery plugs its own in.
+ * The outbox comes from a constructor parameter ({@link OutboxFactory}): delivery plugs its own in.
  */
 public class AlertsVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "alerts";
   public static final String ROLE = "alerts";
 
+  /**
+   * Makes this instance's outbox (ready to take notifications: its tables migrated), given the pool, the config and
+   * whether this instance leads now (only the leader delivers). Delivery plugs its own in here.
+   */
+  public interface OutboxFactory {
+    Future<NotificationOutbox> create(Vertx vertx, Pool pool, MicronetConfig config, BooleanSupplier leading);
+  }
+
   private final Clock clock;
-  private final Function<io.vertx.sqlclient.Pool, NotificationOutbox> outboxes;
+  private final OutboxFactory outboxes;
   private Leadership leadership;
   private AlertsLeader leader;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private long tickTimer = -1;
 
   public AlertsVerticle() {
-    this(Clock.systemUTC(), StoredOutbox::new);
+    this(Clock.systemUTC(), StoredOutbox::start);
   }
 
-  /** With the clock it goes by and the outbox notifications go to (made from this instance's pool). */
-  public AlertsVerticle(Clock clock, Function<io.vertx.sqlclient.Pool, NotificationOutbox> outboxes) {
+  /** With the clock it goes by and the outbox its notifications go to. */
+  public AlertsVerticle(Clock clock, OutboxFactory outboxes) {
     this.clock = clock;
     this.outboxes = outboxes;
   }
@@ -79,22 +90,24 @@ public class AlertsVerticle extends ServiceVerticle {
       dependencies.put(definition.name(), definition.dependencies());
     }
     AlertRepository repository = new AlertRepository(pool());
-    NotificationOutbox outbox = outboxes.apply(pool());
     Announcer announcer = new FeedAnnouncer();
     AlertsService service = new AlertsService(repository, announcer, clock);
     Detection detection = new Detection();
-    leader = new AlertsLeader(repository, outbox, new AlertEngine(timing, dependencies, () -> UUID.randomUUID().toString()),
-      detection, announcer, clock);
-    Future<Void> outboxReady = outbox instanceof StoredOutbox stored ? stored.migrate(vertx) : Future.succeededFuture();
-    return repository.migrate(vertx).compose(v -> outboxReady).compose(v -> repository.insertDefaultsOnce(defaults, now)).compose(v -> {
-      listen(Feeds.METRICS, body -> detection.onMetrics(body, clock.millis()));
-      listen(Feeds.METRIC_SAMPLES, body -> detection.onSample(body, clock.millis()));
-      listen(Feeds.HEALTH, body -> detection.onHealth(body, clock.millis()));
-      listen(Feeds.BREAKERS, body -> detection.onBreaker(body, clock.millis()));
-      listen(Feeds.SIGNALS, body -> detection.onSignal(body, clock.millis()));
-      listen(AlertsService.CHANGED, leader::onChanged);
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    }).map(v -> {
+    AlertEngine engine = new AlertEngine(timing, dependencies, () -> UUID.randomUUID().toString());
+    return repository.migrate(vertx)
+      .compose(v -> outboxes.create(vertx, pool(), micronetConfig, () -> leader != null && leader.isLeading()))
+      .compose(outbox -> {
+        leader = new AlertsLeader(repository, outbox, engine, detection, announcer, clock);
+        return repository.insertDefaultsOnce(defaults, now);
+      }).compose(v -> {
+        listen(Feeds.METRICS, body -> detection.onMetrics(body, clock.millis()));
+        listen(Feeds.METRIC_SAMPLES, body -> detection.onSample(body, clock.millis()));
+        listen(Feeds.HEALTH, body -> detection.onHealth(body, clock.millis()));
+        listen(Feeds.BREAKERS, body -> detection.onBreaker(body, clock.millis()));
+        listen(Feeds.SIGNALS, body -> detection.onSignal(body, clock.millis()));
+        listen(AlertsService.CHANGED, leader::onChanged);
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+      }).map(v -> {
       leadership = Leadership.stand(vertx, ROLE, micronetConfig.section("node").getLong("leaderPollMs", Leadership.DEFAULT_POLL_MS),
         leader::leading);
       tickTimer = vertx.setPeriodic(evaluateMs, id -> leader.tick());

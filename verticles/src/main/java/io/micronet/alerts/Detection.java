@@ -139,6 +139,10 @@ final class Detection {
     metrics.values().removeIf(f -> now - f.at() > STALE_MS);
     breakers.values().removeIf(b -> now - b.at() > BREAKER_SILENT_MS);
     signals.values().removeIf(s -> now - s.at() > SIGNAL_STALE_MS);
+    // the windows of rules deleted or edited away go with them
+    java.util.Set<String> zscores = new java.util.HashSet<>();
+    rules.stream().filter(r -> Rule.ZSCORE.equals(r.kind())).forEach(r -> zscores.add(r.id()));
+    windows.keySet().removeIf(key -> !zscores.contains(key.substring(0, key.indexOf('\n'))));
     List<Condition> conditions = new ArrayList<>();
     for (Rule rule : rules) {
       if (!rule.enabled()) {

@@ -1,5 +1,6 @@
 package io.micronet.alerts;
 
+import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.storage.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,6 +9,7 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The outbox until delivery takes over (io.micronet.alerts.delivery replaces this class and owns its table): one row of
@@ -24,6 +26,12 @@ public class StoredOutbox implements NotificationOutbox {
 
   public StoredOutbox(Pool pool) {
     this.pool = pool;
+  }
+
+  /** An {@link AlertsVerticle.OutboxFactory}: the outbox on this pool, its table made. */
+  public static Future<NotificationOutbox> start(Vertx vertx, Pool pool, MicronetConfig config, BooleanSupplier leading) {
+    StoredOutbox outbox = new StoredOutbox(pool);
+    return outbox.migrate(vertx).map(outbox);
   }
 
   public Future<Void> migrate(Vertx vertx) {

@@ -80,6 +80,7 @@ class AlertRepositoryTest {
     alert.updatedAt = T;
     alert.lastActiveAt = T;
     alert.summary = "x";
+    alert.firingAt = T;
     return alert;
   }
 
@@ -138,6 +139,14 @@ class AlertRepositoryTest {
     assertEquals(1, await(repository.alerts(Alert.RESOLVED, service, 1, 1)).items().size());
     assertEquals(List.of(firing.id), await(repository.alerts(Alert.FIRING, service, 0, 20)).items().stream().map(a -> a.id).toList());
     assertNull(await(repository.alert(P + "none")));
+
+    Alert blip = alert("d-" + engine, service, Alert.PENDING);
+    blip.firingAt = null;
+    await(repository.saveAlerts(List.of(blip)));
+    assertEquals(Alert.PENDING, await(repository.alert(blip.id)).state);
+    blip.state = Alert.RESOLVED;
+    await(repository.saveAlerts(List.of(blip)));
+    assertNull(await(repository.alert(blip.id)), "resolved while pending: never fired, not kept");
   }
 
   @ParameterizedTest
