@@ -6,7 +6,6 @@ import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.shared.events.ActivityEvent;
 import io.micronet.shared.events.Feeds;
 import io.micronet.shared.messaging.ActionDispatcher;
-import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import static io.micronet.shared.security.Access.MANAGER;
 
@@ -75,15 +75,11 @@ public class AlertsVerticle extends ServiceVerticle {
       Duration.ofSeconds(settings.getLong("groupIntervalSeconds", 60L)), Duration.ofSeconds(settings.getLong("repeatIntervalSeconds", 14_400L)));
     long evaluateMs = Math.max(100, settings.getLong("evaluateMs", 1000L));
     Instant now = clock.instant();
-    List<Rule> defaults = new ArrayList<>();
-    for (Object one : settings.getJsonArray("defaultRules", new JsonArray())) {
-      try {
-        JsonObject json = (JsonObject) one;
-        defaults.add(RuleInput.parse(json, json.getString("id"), true, now, now));
-      } catch (ServiceException | ClassCastException e) {
-        return Future.failedFuture(new IllegalArgumentException("services.alerts.defaultRules: " + one + " is not a valid rule: "
-          + (e instanceof ServiceException invalid ? invalid.details() : "not an object")));
-      }
+    List<Rule> defaults;
+    try {
+      defaults = RuleInput.defaults(settings.getJsonArray("defaultRules", new JsonArray()), now);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
     }
     Map<String, List<String>> dependencies = new HashMap<>();
     for (ServiceDefinition definition : micronetConfig.definitions().all()) {
@@ -108,25 +104,25 @@ public class AlertsVerticle extends ServiceVerticle {
         listen(AlertsService.CHANGED, leader::onChanged);
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
       }).map(v -> {
-      leadership = Leadership.stand(vertx, ROLE, micronetConfig.section("node").getLong("leaderPollMs", Leadership.DEFAULT_POLL_MS),
-        leader::leading);
-      tickTimer = vertx.setPeriodic(evaluateMs, id -> leader.tick());
-      return actions()
-        .on("list", MANAGER, service::list)
-        .on("get", MANAGER, service::get)
-        .on("ack", MANAGER, service::ack)
-        .on("rules.list", MANAGER, service::listRules)
-        .on("rules.get", MANAGER, service::getRule)
-        .on("rules.create", MANAGER, service::createRule)
-        .on("rules.update", MANAGER, service::updateRule)
-        .on("rules.delete", MANAGER, service::deleteRule)
-        .on("silences.list", MANAGER, service::listSilences)
-        .on("silence", MANAGER, service::silence)
-        .on("silences.delete", MANAGER, service::deleteSilence);
-    });
+        leadership = Leadership.stand(vertx, ROLE, micronetConfig.section("node").getLong("leaderPollMs", Leadership.DEFAULT_POLL_MS),
+          leader::leading);
+        tickTimer = vertx.setPeriodic(evaluateMs, id -> leader.tick());
+        return actions()
+          .on("list", MANAGER, service::list)
+          .on("get", MANAGER, service::get)
+          .on("ack", MANAGER, service::ack)
+          .on("rules.list", MANAGER, service::listRules)
+          .on("rules.get", MANAGER, service::getRule)
+          .on("rules.create", MANAGER, service::createRule)
+          .on("rules.update", MANAGER, service::updateRule)
+          .on("rules.delete", MANAGER, service::deleteRule)
+          .on("silences.list", MANAGER, service::listSilences)
+          .on("silence", MANAGER, service::silence)
+          .on("silences.delete", MANAGER, service::deleteSilence);
+      });
   }
 
-  private void listen(String address, java.util.function.Consumer<Object> handler) {
+  private void listen(String address, Consumer<Object> handler) {
     consumers.add(vertx.eventBus().consumer(address, message -> handler.accept(message.body())));
   }
 

@@ -23,6 +23,22 @@ final class RuleInput {
   private RuleInput() {
   }
 
+  /** The rules shipped in conf ({@code services.alerts.defaultRules}), built-in, each with its own id; a bad one stops the start. */
+  static List<Rule> defaults(JsonArray rules, Instant now) {
+    List<Rule> defaults = new ArrayList<>();
+    for (Object one : rules) {
+      if (!(one instanceof JsonObject json) || !(json.getValue("id") instanceof String id) || id.isBlank() || id.length() > 64) {
+        throw new IllegalArgumentException("services.alerts.defaultRules: " + one + " needs an id of 1 to 64 characters");
+      }
+      try {
+        defaults.add(parse(json, id, true, now, now));
+      } catch (ServiceException e) {
+        throw new IllegalArgumentException("services.alerts.defaultRules: rule " + id + " is not valid: " + e.details());
+      }
+    }
+    return defaults;
+  }
+
   /** The rule {@code body} describes, with this id and times ({@code builtIn} kept from the stored rule on an update). */
   static Rule parse(Object given, String id, boolean builtIn, Instant createdAt, Instant now) {
     if (!(given instanceof JsonObject body)) {
