@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -118,7 +119,8 @@ final class AlertsLeader {
       reloadSettings().onComplete(v -> busy = false);
       return;
     }
-    Instant now = clock.instant();
+    // milliseconds, as an acknowledgment's time is stored: one precision in every alert time
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     AlertEngine.Step step = engine.step(detection.evaluate(engine.rules(), now.toEpochMilli()), now);
     if (step.isEmpty()) {
       return;

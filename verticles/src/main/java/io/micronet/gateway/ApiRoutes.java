@@ -53,7 +53,7 @@ public final class ApiRoutes {
     route(GET, "/api/metrics", "metrics", "latest", MANAGER),
     route(GET, "/api/metrics/history", "metrics", "history", MANAGER),
     route(GET, "/api/activity", "activity", "list", MANAGER),
-    // alerts: the alerts, their rules and silences (issue 11)
+    // alerts: the alerts, their rules and silences (issue 11); fixed paths under /api/alerts/ (dlq, channels) go above :id
     route(GET, "/api/alerts", "alerts", "list", MANAGER),
     route(GET, "/api/alerts/:id", "alerts", "get", MANAGER),
     route(POST, "/api/alerts/:id/ack", "alerts", "ack", MANAGER),
