@@ -39,11 +39,12 @@ public final class Delivery {
   private final DeliveryMetrics metrics;
   private final OutboxRepository rows;
 
-  private Delivery(Vertx vertx, Pool pool, DeliverySettings settings, BooleanSupplier leading, MeterRegistry registry, Clock clock) {
+  private Delivery(Vertx vertx, Pool pool, DeliverySettings settings, BooleanSupplier leading, MeterRegistry registry, Clock clock,
+                   Sender.Resolver resolver) {
     this.rows = new OutboxRepository(pool);
     Channels channels = new Channels(new ChannelRepository(pool), settings);
     this.metrics = new DeliveryMetrics(registry);
-    this.sender = new Sender(vertx, settings, clock);
+    this.sender = resolver == null ? new Sender(vertx, settings, clock) : new Sender(vertx, settings, clock, resolver);
     this.dispatcher = new Dispatcher(vertx, rows, channels, sender, Backoff.of(settings), settings, leading, metrics, clock);
     this.outbox = new DurableOutbox(rows, channels, clock, dispatcher::wake);
     this.channelActions = new ChannelActions(channels, settings, clock);
@@ -62,6 +63,12 @@ public final class Delivery {
   /** As above, with the settings and clock given (tests). */
   public static Future<Delivery> start(Vertx vertx, Pool pool, DeliverySettings settings, BooleanSupplier leading, MeterRegistry registry,
                                        Clock clock) {
+    return start(vertx, pool, settings, leading, registry, clock, null);
+  }
+
+  /** As above, resolving host names with {@code resolver} (tests: a name that resolves to loopback). */
+  static Future<Delivery> start(Vertx vertx, Pool pool, DeliverySettings settings, BooleanSupplier leading, MeterRegistry registry,
+                                Clock clock, Sender.Resolver resolver) {
     if (settings.webhookUrl() != null) {
       try {
         TargetUrl.parse(settings.webhookUrl(), settings.allowPrivateTargets());
@@ -70,7 +77,7 @@ public final class Delivery {
       }
     }
     return DeliverySchema.migrate(vertx, pool).map(v -> {
-      Delivery delivery = new Delivery(vertx, pool, settings, leading, registry, clock);
+      Delivery delivery = new Delivery(vertx, pool, settings, leading, registry, clock, resolver);
       delivery.dispatcher.start();
       LOG.info("alert delivery started", kv("defaultWebhook", settings.webhookUrl() != null),
         kv("allowPrivateTargets", settings.allowPrivateTargets()), kv("maxAttempts", settings.maxAttempts()));
