@@ -38,10 +38,14 @@ public final class Delivery {
   private final Sender sender;
   private final DeliveryMetrics metrics;
   private final OutboxRepository rows;
+  private final Clock clock;
+  private final int retentionDays;
 
   private Delivery(Vertx vertx, Pool pool, DeliverySettings settings, BooleanSupplier leading, MeterRegistry registry, Clock clock,
                    Sender.Resolver resolver) {
     this.rows = new OutboxRepository(pool);
+    this.clock = clock;
+    this.retentionDays = settings.retentionDays();
     Channels channels = new Channels(new ChannelRepository(pool), settings);
     this.metrics = new DeliveryMetrics(registry);
     this.sender = resolver == null ? new Sender(vertx, settings, clock) : new Sender(vertx, settings, clock, resolver);
@@ -113,6 +117,15 @@ public final class Delivery {
     if (leading) {
       dispatcher.wake();
     }
+  }
+
+  /**
+   * Removes delivered rows older than {@code services.alerts.delivery.retentionDays} (30) and their notifications;
+   * dead ones stay. For {@code purgePeriodically("alert deliveries", delivery::purge)} (the purge schedule of the
+   * verticle: any instance may run it).
+   */
+  public Future<Long> purge() {
+    return rows.purgeDelivered(clock.millis() - java.time.Duration.ofDays(retentionDays).toMillis());
   }
 
   /** One dispatcher pass now (tests). */

@@ -6,11 +6,11 @@ import io.vertx.core.json.JsonObject;
 /**
  * Delivery's configuration ({@code services.alerts}): the default webhook ({@code webhook.url}/{@code webhook.secret},
  * env MICRONET_ALERT_WEBHOOK_URL/_SECRET), whether private targets are allowed (MICRONET_ALERT_ALLOW_PRIVATE_TARGETS),
- * and the retry policy ({@code delivery.*}). {@link #toString()} never shows the URL or the secret.
+ * and the retry policy ({@code delivery.*}; delivered rows are purged after {@code delivery.retentionDays}). {@link #toString()} never shows the URL or the secret.
  */
 public record DeliverySettings(String webhookUrl, String webhookSecret, boolean allowPrivateTargets, int maxAttempts,
                                long baseDelayMs, double factor, long maxDelayMs, long timeoutMs, long connectTimeoutMs,
-                               long pollMs, int batch) {
+                               long pollMs, int batch, int retentionDays) {
 
   public static DeliverySettings from(MicronetConfig config) {
     JsonObject services = config.section("services");
@@ -34,7 +34,8 @@ public record DeliverySettings(String webhookUrl, String webhookSecret, boolean 
       timeoutMs,
       Math.min(timeoutMs, positive(delivery, "connectTimeoutMs", 5_000L)),
       positive(delivery, "pollMs", 1_000L),
-      (int) Math.min(500, positive(delivery, "batch", 20L)));
+      (int) Math.min(500, positive(delivery, "batch", 20L)),
+      (int) Math.min(3650, positive(delivery, "retentionDays", 30L)));
   }
 
   private static long positive(JsonObject json, String key, long fallback) {

@@ -1,6 +1,7 @@
 package io.micronet.alerts.delivery;
 
 import io.micronet.alerts.Notification;
+import io.micronet.shared.storage.BatchDelete;
 import io.micronet.shared.storage.Page;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -148,6 +149,19 @@ class OutboxRepository {
             + "dead_at = NULL, updated_at = #{now} WHERE state = 'dead' AND id IN " + in)
           .execute(params).map(result -> new Replay(result.rowCount(), missing));
       }));
+  }
+
+  /**
+   * Removes delivered rows older than {@code before} (epoch ms), then the notifications no row refers to any more;
+   * dead rows stay (the dead-letter queue is an operator's to empty, by replaying). The rows removed.
+   */
+  Future<Long> purgeDelivered(long before) {
+    return BatchDelete.run(pool, "DELETE FROM alert_deliveries WHERE id IN (SELECT id FROM alert_deliveries "
+          + "WHERE state = 'delivered' AND delivered_at < #{before} LIMIT #{batch})", Map.of("before", before), 1_000, 1_000)
+      .compose(removed -> BatchDelete.run(pool, "DELETE FROM alert_notifications WHERE id IN (SELECT n.id FROM alert_notifications n "
+          + "WHERE n.created_at < #{before} AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.notification_id = n.id) "
+          + "LIMIT #{batch})", Map.of("before", before), 1_000, 1_000)
+        .map(notes -> removed + notes));
   }
 
   /** Rows per state (pending, delivered, dead). */

@@ -100,7 +100,7 @@ class DeliveryTest {
   }
 
   private static DeliverySettings settings(boolean allowPrivate, int maxAttempts, long timeoutMs) {
-    return new DeliverySettings(null, null, allowPrivate, maxAttempts, 20, 2, 200, timeoutMs, Math.min(timeoutMs, 1_000), 50, 20);
+    return new DeliverySettings(null, null, allowPrivate, maxAttempts, 20, 2, 200, timeoutMs, Math.min(timeoutMs, 1_000), 50, 20, 30);
   }
 
   private Delivery delivery(Engine engine, DeliverySettings settings, BooleanSupplier leading, SimpleMeterRegistry registry) {
@@ -450,7 +450,7 @@ class DeliveryTest {
   @EnumSource(Engine.class)
   void channelsAreManagedAndNeverShowTheirSecretOrFullUrl(Engine engine) {
     DeliverySettings withDefault = new DeliverySettings("https://hooks.example.com/secret-path?token=zzz", "default-key", false, 3, 20, 2,
-      200, 1_000, 1_000, 50, 20);
+      200, 1_000, 1_000, 50, 20, 30);
     Delivery delivery = delivery(engine, withDefault, () -> false, new SimpleMeterRegistry());
     JsonObject created = call(delivery, "channels.create", new JsonObject(), new JsonObject(), new JsonObject()
       .put("name", PREFIX + "ops-" + engine).put("kind", "slack").put("url", "https://hooks.slack.com/services/T0/B0/SECRETXYZ")
@@ -495,6 +495,28 @@ class DeliveryTest {
 
     assertNull(call(delivery, "channels.delete", new JsonObject().put("id", id), new JsonObject(), null));
     assertEquals(404, refused(delivery, "channels.delete", new JsonObject().put("id", id), null).code().httpStatus());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void thePurgeRemovesDeliveredRowsAndKeepsTheDeadLetters(Engine engine) {
+    Receiver good = receiver(n -> 200);
+    Receiver bad = receiver(n -> 404);
+    Delivery delivery = delivery(engine, settings(true, 3, 2_000), () -> true, new SimpleMeterRegistry());
+    channel(delivery, "purge-good-" + engine, "webhook", good.url("/ok"), null);
+    channel(delivery, "purge-bad-" + engine, "webhook", bad.url("/gone"), null);
+    Notification note = notification("purge-" + engine, Notification.FIRING);
+    await(delivery.outbox().enqueue(note));
+    waitFor("both settled", () -> rows(delivery, note.id()).stream().noneMatch(r -> DeliveryRow.PENDING.equals(r.state())));
+
+    await(delivery.purge());
+    assertEquals(2, rows(delivery, note.id()).size(), "nothing of this notification is 30 days old");
+    assertTrue(await(delivery.rows().purgeDelivered(System.currentTimeMillis() + 60_000)) >= 1);
+    List<DeliveryRow> left = rows(delivery, note.id());
+    assertEquals(1, left.size(), "the delivered row is gone: " + left);
+    assertEquals(DeliveryRow.DEAD, left.get(0).state());
+    assertEquals("permanent", left.get(0).failureKind(), "a 404 is permanent");
+    assertEquals("products error rate 42% > 5% for 30s", left.get(0).summary(), "its notification is kept");
   }
 
   @ParameterizedTest

@@ -73,7 +73,7 @@ class PayloadsTest {
     assertEquals(0, bottom.delay(3, 0), "full jitter reaches 0");
     assertEquals(700, bottom.delay(3, 700), "Retry-After honoured");
     assertEquals(1_000, bottom.delay(3, 60_000), "… up to the cap");
-    Backoff real = Backoff.of(new DeliverySettings(null, null, false, 5, 100, 2, 1_000, 1_000, 500, 100, 10));
+    Backoff real = Backoff.of(new DeliverySettings(null, null, false, 5, 100, 2, 1_000, 1_000, 500, 100, 10, 30));
     for (int i = 0; i < 200; i++) {
       long delay = real.delay(3, 0);
       assertTrue(delay >= 0 && delay <= 400, "within [0, cap]: " + delay);
