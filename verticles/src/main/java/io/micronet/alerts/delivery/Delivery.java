@@ -25,7 +25,17 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * Reliable notification delivery, wired: the durable outbox the engine enqueues into, the dispatcher that sends
  * while this instance leads, and the REST actions for channels and the dead-letter queue. The alerts verticle
  * starts it from {@code createActions()} with its pool and its leadership, adds {@link #addActions} to its action
- * table, calls {@link #leadershipChanged} from its leadership callback and {@link #stop()} from {@code closeResources()}.
+ * table, calls {@link #leadershipChanged} from its leadership callback and {@link #stop()} from {@code closeResources()}:
+ * <pre>{@code
+ * // createActions()
+ * return Delivery.start(vertx, pool(), micronetConfig, () -> leadership != null && leadership.isLeader(), meterRegistry())
+ *   .compose(d -> { delivery = d; purgePeriodically("alert deliveries", d::purge);
+ *     ... engine built with d.outbox() ...;
+ *     leadership = Leadership.stand(vertx, SERVICE, pollMs, leading -> { ...; delivery.leadershipChanged(leading); });
+ *     return Future.succeededFuture(); })
+ *   .map(v -> delivery.addActions(actions().on("list", MANAGER, ...)...));
+ * // closeResources(): delivery.stop() before leadership.stop() (the pool is closed after it by ServiceVerticle)
+ * }</pre>
  */
 public final class Delivery {
 
