@@ -1,18 +1,16 @@
 package io.micronet.alerts;
 
+import io.micronet.alerts.delivery.Delivery;
 import io.micronet.shared.cluster.Leadership;
-import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.config.ServiceDefinition;
 import io.micronet.shared.events.ActivityEvent;
 import io.micronet.shared.events.Feeds;
 import io.micronet.shared.messaging.ActionDispatcher;
 import io.micronet.shared.service.ServiceVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,45 +20,35 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import static io.micronet.shared.security.Access.MANAGER;
 
 /**
  * Wiring only: the alerts service (scope node). Every instance answers the REST actions from the database
- * ({@link AlertsService}) and keeps {@link Detection} fed from the metrics, samples, health, breaker and signal feeds;
- * the one elected for the role {@code alerts} evaluates ({@link AlertsLeader}) every {@code services.alerts.evaluateMs}.
- * The outbox comes from a constructor parameter ({@link OutboxFactory}): delivery plugs its own in.
+ * ({@link AlertsService}, and {@link Delivery}'s channels and dead-letter queue) and keeps {@link Detection} fed from
+ * the metrics, samples, health, breaker and signal feeds; the one elected for the role {@code alerts} evaluates
+ * ({@link AlertsLeader}) every {@code services.alerts.evaluateMs} and delivers what the engine leaves in the outbox.
  */
 public class AlertsVerticle extends ServiceVerticle {
 
   public static final String SERVICE = "alerts";
   public static final String ROLE = "alerts";
 
-  /**
-   * Makes this instance's outbox (ready to take notifications: its tables migrated), given the pool, the config and
-   * whether this instance leads now (only the leader delivers). Delivery plugs its own in here.
-   */
-  public interface OutboxFactory {
-    Future<NotificationOutbox> create(Vertx vertx, Pool pool, MicronetConfig config, BooleanSupplier leading);
-  }
-
   private final Clock clock;
-  private final OutboxFactory outboxes;
+  private Delivery delivery;
   private Leadership leadership;
   private AlertsLeader leader;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private long tickTimer = -1;
 
   public AlertsVerticle() {
-    this(Clock.systemUTC(), StoredOutbox::start);
+    this(Clock.systemUTC());
   }
 
-  /** With the clock it goes by and the outbox its notifications go to. */
-  public AlertsVerticle(Clock clock, OutboxFactory outboxes) {
+  /** With the clock it goes by. */
+  public AlertsVerticle(Clock clock) {
     this.clock = clock;
-    this.outboxes = outboxes;
   }
 
   @Override
@@ -91,9 +79,11 @@ public class AlertsVerticle extends ServiceVerticle {
     Detection detection = new Detection();
     AlertEngine engine = new AlertEngine(timing, dependencies, () -> UUID.randomUUID().toString());
     return repository.migrate(vertx)
-      .compose(v -> outboxes.create(vertx, pool(), micronetConfig, () -> leader != null && leader.isLeading()))
-      .compose(outbox -> {
-        leader = new AlertsLeader(repository, outbox, engine, detection, announcer, clock);
+      .compose(v -> Delivery.start(vertx, pool(), micronetConfig, () -> leader != null && leader.isLeading(), meterRegistry()))
+      .compose(started -> {
+        delivery = started;
+        purgePeriodically("alert deliveries", delivery::purge);
+        leader = new AlertsLeader(repository, delivery.outbox(), engine, detection, announcer, clock);
         return repository.insertDefaultsOnce(defaults, now);
       }).compose(v -> {
         listen(Feeds.METRICS, body -> detection.onMetrics(body, clock.millis()));
@@ -105,9 +95,12 @@ public class AlertsVerticle extends ServiceVerticle {
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
       }).map(v -> {
         leadership = Leadership.stand(vertx, ROLE, micronetConfig.section("node").getLong("leaderPollMs", Leadership.DEFAULT_POLL_MS),
-          leader::leading);
+          leading -> {
+            leader.leading(leading);
+            delivery.leadershipChanged(leading);
+          });
         tickTimer = vertx.setPeriodic(evaluateMs, id -> leader.tick());
-        return actions()
+        return delivery.addActions(actions())
           .on("list", MANAGER, service::list)
           .on("get", MANAGER, service::get)
           .on("ack", MANAGER, service::ack)
@@ -131,7 +124,10 @@ public class AlertsVerticle extends ServiceVerticle {
     vertx.cancelTimer(tickTimer);
     List<Future<Void>> closing = new ArrayList<>();
     consumers.forEach(c -> closing.add(c.unregister()));
-    return Future.join(closing).eventually(() -> leadership == null ? Future.succeededFuture() : leadership.stop());
+    // delivery first: the sends under way record their outcome while this instance still holds the role
+    return Future.join(closing)
+      .eventually(() -> delivery == null ? Future.succeededFuture() : delivery.stop())
+      .eventually(() -> leadership == null ? Future.succeededFuture() : leadership.stop());
   }
 
   /** The feeds, for real. */

@@ -47,7 +47,6 @@ class AlertRepositoryTest {
     vertx = Vertx.vertx();
     databases = new TestDatabases(vertx, tempDir, pool -> {
       await(new AlertRepository(pool).migrate(vertx));
-      await(new StoredOutbox(pool).migrate(vertx));
     });
   }
 
@@ -56,8 +55,7 @@ class AlertRepositoryTest {
     try {
       databases.close(pool -> {
         for (String sql : List.of("DELETE FROM alert_rules WHERE id LIKE #{p}", "DELETE FROM alerts WHERE id LIKE #{p}",
-          "DELETE FROM alert_silences WHERE id LIKE #{p}", "DELETE FROM alert_groups WHERE group_key LIKE #{p}",
-          "DELETE FROM alert_notifications WHERE id LIKE #{p}")) {
+          "DELETE FROM alert_silences WHERE id LIKE #{p}", "DELETE FROM alert_groups WHERE group_key LIKE #{p}")) {
           await(SqlTemplate.forUpdate(pool, sql).execute(Map.of("p", P + "%")));
         }
       });
@@ -174,13 +172,5 @@ class AlertRepositoryTest {
     await(repository.saveGroups(List.of(), List.of(group.key)));
     assertTrue(await(repository.groups()).stream().noneMatch(g -> g.key.equals(group.key)));
 
-    StoredOutbox outbox = new StoredOutbox(databases.pool(engine));
-    Notification notification = new Notification(P + "n-" + engine, group.key, Notification.FIRING, new JsonArray().add(new JsonObject()
-      .put("id", "a")), T);
-    await(outbox.enqueue(notification));
-    await(outbox.enqueue(notification));
-    Object count = await(SqlTemplate.forQuery(databases.pool(engine), "SELECT COUNT(*) AS n FROM alert_notifications WHERE id = #{id}")
-      .execute(Map.of("id", notification.id()))).iterator().next().getValue(0);
-    assertEquals(1L, ((Number) count).longValue(), "stored once");
   }
 }
