@@ -138,7 +138,7 @@ export function mount(container, ctx) {
     if (alert.instance) meta.push(el('span', { class: 'mono' }, `instance ${alert.instance}`));
     return el('li', {
       class: `alert-row sev-${severity} state-${alert.state}`, 'data-test': 'alert-row', 'data-id': alert.id, 'data-state': alert.state,
-      'data-section': where, 'data-service': alert.service ?? '', 'data-ack': String(Boolean(alert.acknowledged)),
+      'data-section': where, 'data-service': alert.service ?? '', 'data-rule': alert.ruleId ?? '', 'data-ack': String(Boolean(alert.acknowledged)),
       'data-inhibited': String(Boolean(alert.inhibitedBy)),
     },
     el('div', { class: 'alert-line' },
@@ -179,8 +179,10 @@ export function mount(container, ctx) {
   }
 
   function silenceRow(s) {
+    // a rule matcher may be a rule's id (what the dialog sends): shown by the name of an alert of that rule
+    const ruleName = id => alertStore.alerts().find(a => a.ruleId === id)?.rule ?? id;
     const matchers = Object.entries(s.matchers || {}).filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(([k, v]) => `${k} = ${v}`).join(', ') || 'everything';
+      .map(([k, v]) => `${k} = ${k === 'rule' ? ruleName(v) : v}`).join(', ') || 'everything';
     return el('li', { class: 'silence-row', 'data-test': 'silence-row', 'data-id': s.id, 'data-service': s.matchers?.service ?? '' },
       el('div', { class: 'silence-main' },
         el('span', { class: 'silence-matchers mono' }, matchers),
@@ -256,7 +258,7 @@ function silenceDialog(alert, { api, toast }) {
       return;
     }
     const matchers = { service: alert.service };
-    if (onlyRule.checked) matchers.rule = alert.rule;
+    if (onlyRule.checked) matchers.rule = alert.ruleId || alert.rule;
     const body = { matchers, minutes: n };
     if (reason.value.trim()) body.reason = reason.value.trim();
     submit.disabled = true;

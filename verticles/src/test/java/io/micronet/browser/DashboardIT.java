@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -98,6 +99,7 @@ class DashboardIT {
 
   @AfterAll
   static void stop() {
+    stopTraffic();
     for (AutoCloseable closeable : new AutoCloseable[] {manager, client, node}) {
       try {
         if (closeable != null) {
@@ -290,6 +292,199 @@ class DashboardIT {
     manager.drainConsole(REFUSED);
   }
 
+  // ---- alerts (issue 11): the rules editor and the alerts panel -------------------------------------------------
+
+  /** The rule the editor creates (a threshold on products' error rate, firing at once), by its id. */
+  static String ruleId;
+  static final String RULE_NAME = "products errors " + MARKUP;
+
+  @Test
+  @Order(7)
+  void theRulesEditorShowsTheServersErrorByItsFieldThenCreatesAThresholdRule() {
+    signedInManager();
+    manager.click("rules-nav");
+    manager.shown("rule-row");
+    int before = rules().size();
+    manager.click("rule-new");
+    manager.shown("rule-form");
+    manager.type("rule-field-name", RULE_NAME);
+    new Select(manager.shown("rule-field-kind")).selectByValue("threshold");
+    manager.type("rule-field-service", "products");
+    new Select(manager.shown("rule-field-metric")).selectByValue("errorRate");
+    new Select(manager.shown("rule-field-op")).selectByValue(">");
+    manager.type("rule-field-value", "0.5");
+    new Select(manager.shown("rule-field-severity")).selectByValue("critical");
+    // a negative duration: the server's 422 names forSeconds, shown next to that field; nothing is created
+    manager.type("rule-field-forSeconds", "-5");
+    manager.click("rule-save");
+    WebElement error = manager.shown("rule-error", "data-field", "forSeconds");
+    assertFalse(error.getText().isBlank(), "the field's error says why");
+    assertEquals("true", manager.shown("rule-field-forSeconds").getDomAttribute("aria-invalid"));
+    manager.shot("rule-error");
+    assertEquals(before, rules().size(), "a refused rule is not stored");
+    manager.drainConsole(Pattern.compile("status of 422"));
+    // corrected: created, listed, its name (with markup) shown as text
+    manager.type("rule-field-forSeconds", "0");
+    manager.type("rule-field-keepFiringSeconds", "0");
+    manager.click("rule-save");
+    WebElement row = manager.until("the new rule listed", d -> d.findElements(Browser.by("rule-row")).stream()
+      .filter(r -> RULE_NAME.equals(r.getDomAttribute("data-name"))).findFirst().orElse(null));
+    ruleId = row.getDomAttribute("data-id");
+    assertNotNull(ruleId);
+    assertTrue(row.getText().contains(RULE_NAME), row.getText());
+    assertTrue(row.getText().contains("error rate > 50"), "the condition in words: " + row.getText());
+    assertNoInjectedElement(manager);
+    JsonObject stored = rules().stream().map(JsonObject.class::cast).filter(r -> ruleId.equals(r.getString("id"))).findFirst().orElseThrow();
+    assertEquals("threshold", stored.getString("kind"));
+    assertEquals("products", stored.getString("service"));
+    assertEquals(0, stored.getInteger("forSeconds"));
+    assertEquals(before + 1, rules().size());
+    manager.shot("rules-editor");
+  }
+
+  @Test
+  @Order(8)
+  void anAlertTurnsUpFiringLiveIsAcknowledgedAndSilencedFromItsButtons() throws Exception {
+    signedInManager();
+    Assumptions.assumeTrue(ruleId != null, "the rule was not created (the previous step failed)");
+    manager.click("alerts-nav");
+    manager.shown("alert-list", "data-section", "firing");
+    markPage(manager);
+    HttpResponse<Buffer> injected = node.send(HttpMethod.POST, "/api/services/products/failures", node.manager(),
+      new JsonObject().put("mode", "error").put("durationSeconds", 60).put("rate", 1));
+    assertEquals(200, injected.statusCode() / 100 * 100, injected.bodyAsString());
+    long at = System.nanoTime();
+    traffic = Traffic.start(node, "/api/products");
+    WebElement row = manager.until("an alert of the new rule firing", Duration.ofSeconds(60),
+      d -> d.findElements(Browser.by("alert-row", "data-rule", ruleId, "data-state", "firing")).stream().findFirst().orElse(null));
+    System.out.printf("DashboardIT: the alert firing on the page %d ms after the failure was injected%n", (System.nanoTime() - at) / 1_000_000);
+    assertEquals("products", row.getDomAttribute("data-service"));
+    assertEquals("false", row.getDomAttribute("data-ack"));
+    assertTrue(row.getText().contains(RULE_NAME), "the rule's name as text: " + row.getText());
+    assertNoInjectedElement(manager);
+    WebElement badge = manager.shown("alerts-badge");
+    assertTrue(Integer.parseInt(badge.getText()) >= 1, "the badge counts it: " + badge.getText());
+    manager.shot("firing");
+
+    // ack, after its confirmation: acknowledged by the one signed in
+    alertRow().findElement(Browser.by("alert-ack")).click();
+    manager.shown("confirm-dialog");
+    manager.click("confirm-yes");
+    manager.until("the alert acknowledged by manager", d -> d.findElements(Browser.by("alert-row", "data-rule", ruleId, "data-ack", "true"))
+      .stream().filter(r -> r.getText().contains("acknowledged by manager")).findFirst().orElse(null));
+    manager.shot("acknowledged");
+
+    // silence: the dialog (minutes, reason) is its confirmation; the alert moves under Silenced, the silence is listed
+    alertRow().findElement(Browser.by("alert-silence")).click();
+    manager.shown("silence-dialog");
+    manager.type("silence-minutes", "30");
+    manager.type("silence-reason", "looking into it " + MARKUP);
+    manager.shot("silence-dialog");
+    manager.click("silence-submit");
+    manager.until("the alert under Silenced", d -> d.findElements(Browser.by("alert-row", "data-rule", ruleId, "data-section", "silenced"))
+      .stream().findFirst().orElse(null));
+    WebElement silence = manager.shown("silence-row", "data-service", "products");
+    assertTrue(silence.getText().contains(MARKUP), "the reason as text: " + silence.getText());
+    assertNoInjectedElement(manager);
+    manager.shot("silenced");
+    manager.size(Browser.PHONE);
+    manager.shown("alert-row", "data-rule", ruleId);
+    manager.shot("alerts-phone");
+    manager.size(Browser.LAPTOP);
+    assertPageKept(manager);
+    manager.drainConsole(REFUSED);
+  }
+
+  @Test
+  @Order(9)
+  void recoveryResolvesTheAlertAndASilenceExpiresFromItsButton() {
+    signedInManager();
+    Assumptions.assumeTrue(ruleId != null, "the rule was not created");
+    manager.go("/#/ops/alerts");
+    manager.shown("alert-list", "data-section", "firing");
+    markPage(manager);
+    stopTraffic();
+    HttpResponse<Buffer> recovered = node.send(HttpMethod.DELETE, "/api/services/products/failures", node.manager(), null);
+    assertEquals(200, recovered.statusCode() / 100 * 100, recovered.bodyAsString());
+    long at = System.nanoTime();
+    // good traffic again: the error rate falls to 0
+    for (int i = 0; i < 5; i++) {
+      node.send(HttpMethod.GET, "/api/products", null, null);
+    }
+    manager.until("the alert resolved", Duration.ofSeconds(60),
+      d -> d.findElements(Browser.by("alert-row", "data-rule", ruleId, "data-state", "resolved")).stream().findFirst().orElse(null));
+    System.out.printf("DashboardIT: the alert resolved on the page %d ms after recovery%n", (System.nanoTime() - at) / 1_000_000);
+    manager.driver.findElement(By.cssSelector("details.alert-resolved > summary")).click();
+    manager.shown("alert-row", "data-rule", ruleId, "data-state", "resolved");
+    manager.shot("resolved");
+    // the silence ends now, after its confirmation
+    manager.shown("silence-row", "data-service", "products").findElement(Browser.by("silence-delete")).click();
+    manager.shown("confirm-dialog");
+    manager.click("confirm-yes");
+    manager.until("the silence gone", d -> d.findElements(Browser.by("silence-row", "data-service", "products")).isEmpty() ? true : null);
+    manager.shot("silence-expired");
+    assertPageKept(manager);
+    manager.drainConsole(REFUSED);
+  }
+
+  static Traffic traffic;
+
+  private static WebElement alertRow() {
+    return manager.shown("alert-row", "data-rule", ruleId);
+  }
+
+  private static void stopTraffic() {
+    if (traffic != null) {
+      traffic.close();
+      traffic = null;
+    }
+  }
+
+  private static JsonArray rules() {
+    HttpResponse<Buffer> listed = node.send(HttpMethod.GET, "/api/rules", node.manager(), null);
+    assertEquals(200, listed.statusCode(), listed.bodyAsString());
+    Object body = listed.bodyAsJson(Object.class);
+    return body instanceof JsonArray array ? array : ((JsonObject) body).getJsonArray("items");
+  }
+
+  /** Requests to a path through the gateway, a few a second on a thread of its own, until closed (so the error rate stays measured). */
+  static final class Traffic implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private Traffic(SoloNode node, String path) {
+      thread = new Thread(() -> {
+        while (running) {
+          try {
+            node.send(HttpMethod.GET, path, null, null);
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          } catch (RuntimeException e) {
+            // a refused call is what the failure is for
+          }
+        }
+      }, "dashboard-it-traffic");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    static Traffic start(SoloNode node, String path) {
+      return new Traffic(node, path);
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+      try {
+        thread.join(20_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   // ---- the client ----------------------------------------------------------------------------------------------
 
   @Test
@@ -349,7 +544,7 @@ class DashboardIT {
   @Order(12)
   void aClientSeesNoManagerControl() {
     signedInClient();
-    for (String route : List.of("/#/shop", "/#/shop/orders", "/#/shop/chat", "/#/ops", "/#/ops/users", "/#/ops/graph", "/#/ops/chat")) {
+    for (String route : List.of("/#/shop", "/#/shop/orders", "/#/shop/chat", "/#/ops", "/#/ops/users", "/#/ops/graph", "/#/ops/chat", "/#/ops/alerts", "/#/ops/rules")) {
       client.go(route);
       client.until("the page settled on " + route, d -> d.findElements(Browser.by("signout")).isEmpty() ? null : true);
       List<String> manager = managerControls(client);
@@ -408,7 +603,8 @@ class DashboardIT {
 
   private static Set<String> managerOnly() {
     return Set.of("service-card", "card-start", "card-stop", "card-scale", "card-fail", "card-recover", "graph", "graph-node",
-      "chart", "activity-list", "activity-item", "onetest-run", "onetest-row", "users-search", "user-row");
+      "chart", "activity-list", "activity-item", "onetest-run", "onetest-row", "users-search", "user-row",
+      "alerts-nav", "alerts-badge", "alert-row", "alert-ack", "alert-silence", "silence-row", "rules-nav", "rule-row", "rule-new", "rule-form");
   }
 
   private static List<String> managerControls(Browser browser) {
