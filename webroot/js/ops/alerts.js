@@ -139,7 +139,8 @@ export function mount(container, ctx) {
     return el('li', {
       class: `alert-row sev-${severity} state-${alert.state}`, 'data-test': 'alert-row', 'data-id': alert.id, 'data-state': alert.state,
       'data-section': where, 'data-service': alert.service ?? '', 'data-rule': alert.ruleId ?? '', 'data-ack': String(Boolean(alert.acknowledged)),
-      'data-inhibited': String(Boolean(alert.inhibitedBy)),
+      'data-inhibited': String(Boolean(alert.inhibitedBy)), 'data-silenced': String(Boolean(alert.silencedBy)),
+      'data-caused-by': alert.inhibitedBy?.id ?? null,
     },
     el('div', { class: 'alert-line' },
       el('span', { class: `sev sev-${severity}`, title: 'severity' }, severity),
