@@ -33,6 +33,8 @@ function putAlert(alert) {
   if (!alert || typeof alert !== 'object' || !alert.id) return false;
   const known = alerts.get(alert.id);
   if (known && time(known.updatedAt) > time(alert.updatedAt)) return false;
+  // an acknowledgment need not move updatedAt: a copy from before it, as recent, does not undo it
+  if (known && time(known.updatedAt) === time(alert.updatedAt) && known.acknowledged && !alert.acknowledged) return false;
   alerts.set(alert.id, alert);
   return true;
 }
