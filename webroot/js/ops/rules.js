@@ -27,7 +27,7 @@ const STATUSES = ['DOWN', 'DEGRADED'];
 /** Which fields each kind uses, besides name, kind, service, forSeconds, keepFiringSeconds, severity and enabled. */
 const KIND_FIELDS = {
   threshold: ['metric', 'op', 'value'],
-  zscore: ['metric', 'window.seconds', 'window.k', 'window.robust'],
+  zscore: ['metric', 'window.seconds', 'window.k', 'window.robust', 'op', 'value'],
   burst: ['burst.count', 'burst.withinSeconds'],
   status: ['statuses'],
   signal: ['signal', 'op', 'value'],
@@ -219,7 +219,8 @@ export function mount(container, ctx) {
       const wanted = new Set([...COMMON, ...(KIND_FIELDS[kind] || [])]);
       for (const [name, wrap] of Object.entries(wraps)) wrap.hidden = !wanted.has(name);
       const metric = kind === 'signal' ? '' : fields.metric.value;
-      setText(hintFor, metric === 'errorRate' ? 'a share: 0.05 is 5 %' : metric.startsWith('p') ? 'milliseconds' : '');
+      const unit = metric === 'errorRate' ? 'a share: 0.05 is 5 %' : metric.startsWith('p') ? 'milliseconds' : '';
+      setText(hintFor, kind === 'zscore' ? `and the metric beyond this too (0: any)${unit ? `; ${unit}` : ''}` : unit);
     }
     fields.kind.addEventListener('change', adapt);
     fields.metric.addEventListener('change', adapt);
@@ -329,7 +330,7 @@ function collect(fields, statuses) {
     enabled: fields.enabled.checked,
   };
   if (kind === 'threshold' || kind === 'zscore') body.metric = fields.metric.value;
-  if (kind === 'threshold' || kind === 'signal') {
+  if (kind === 'threshold' || kind === 'signal' || kind === 'zscore') {
     body.op = fields.op.value;
     body.value = num('value');
   }
@@ -371,7 +372,8 @@ export function condition(rule) {
     case 'zscore': {
       const w = rule.window || {};
       return `${metric} more than ${w.k ?? '?'} deviations from its last ${w.seconds ?? '?'} s`
-        + (w.robust ? ' (robust: median and MAD)' : ' (mean and standard deviation)');
+        + (w.robust ? ' (robust: median and MAD)' : ' (mean and standard deviation)')
+        + (rule.value ? ` and ${rule.op ?? '>'} ${amount(rule.metric, rule.value)}` : '');
     }
     case 'burst':
       return `${rule.burst?.count ?? '?'} errors within ${rule.burst?.withinSeconds ?? '?'} s`;
