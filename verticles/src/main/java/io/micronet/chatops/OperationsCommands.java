@@ -193,7 +193,12 @@ final class OperationsCommands {
       return Future.succeededFuture(ChatReply.failed(ErrorCode.VALIDATION_FAILED, "usage: ack <alert id>"));
     }
     return platform.call(invocation, "alerts", "ack", new JsonObject().put("id", id), new JsonObject(), new JsonObject())
-      .map(OperationsCommands::answered);
+      .map(answer -> {
+        JsonObject alert = answer instanceof JsonObject json ? json : new JsonObject();
+        JsonObject ack = alert.getJsonObject("acknowledged", new JsonObject());
+        return ChatReply.ok("acknowledged: " + alert.getString("rule") + " on " + alert.getString("service") + " (" + alert.getString("state")
+          + "), by " + ack.getString("by") + " at " + ack.getString("at"), answer);
+      });
   }
 
   Future<ChatReply> silence(Invocation invocation) {
@@ -206,7 +211,11 @@ final class OperationsCommands {
     return requireService(invocation).compose(service -> platform.call(invocation, "alerts", "silence", new JsonObject(), new JsonObject(),
         new JsonObject().put("matchers", new JsonObject().put("service", service)).put("minutes", duration)
           .put("reason", invocation.line().rest(2).isBlank() ? null : invocation.line().rest(2))))
-      .map(OperationsCommands::answered);
+      .map(answer -> {
+        JsonObject silence = answer instanceof JsonObject json ? json : new JsonObject();
+        return ChatReply.ok("silenced " + silence.getJsonObject("matchers", new JsonObject()).getString("service") + " until "
+          + silence.getString("endsAt") + " (silence " + silence.getString("id") + ")", answer);
+      });
   }
 
   /** Node id → name from the agents (ids where they do not answer: names are a courtesy, not worth a failure). */
