@@ -58,7 +58,7 @@ function silenceActive(silence) {
 async function load() {
   const mine = ++generation;
   try {
-    const [listed, silenced] = await Promise.all([api('GET', '/api/alerts?size=100'), api('GET', '/api/silences')]);
+    const [listed, silenced] = await Promise.all([api('GET', '/api/alerts?size=100'), api('GET', '/api/silences?size=100')]);
     if (mine !== generation) return;
     // the list is the truth as of now: alerts gone from it (rotated out) go, unless the feed brought a newer one
     const fresh = new Map(items(listed).filter(a => a && a.id).map(a => [a.id, a]));

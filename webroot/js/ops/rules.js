@@ -59,9 +59,16 @@ export function mount(container, ctx) {
 
   async function load(highlight) {
     try {
-      const answer = await api('GET', '/api/rules?size=500');
+      // pages of 100 (the contract's largest) until all are read
+      const all = [];
+      for (let page = 0; page < 20; page++) {
+        const answer = await api('GET', `/api/rules?size=100&page=${page}`);
+        const items = Array.isArray(answer) ? answer : answer?.items || [];
+        all.push(...items);
+        if (Array.isArray(answer) || items.length < 100 || all.length >= (answer?.total ?? 0)) break;
+      }
       if (!alive) return;
-      rules = (Array.isArray(answer) ? answer : answer?.items || []).filter(r => r && r.id);
+      rules = all.filter(r => r && r.id);
       rules.sort((a, b) => Number(Boolean(a.builtIn)) - Number(Boolean(b.builtIn)) || String(a.name).localeCompare(String(b.name)));
       loadError.hidden = true;
       renderTable(highlight);
