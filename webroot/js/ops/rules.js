@@ -277,7 +277,8 @@ export function mount(container, ctx) {
           rest.push(key ? `${key}: ${words}` : words);
         }
       }
-      if (rest.length || message) showGeneral([message, ...rest].filter(Boolean).join(' — '));
+      // every detail by its field says it all; the general message only when some named no field here
+      if (rest.length) showGeneral([message, ...rest].filter(Boolean).join(' — '));
       (first || formError).focus?.();
     }
     function showGeneral(text) {
