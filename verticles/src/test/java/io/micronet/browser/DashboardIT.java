@@ -414,23 +414,24 @@ class DashboardIT {
   @Test
   @Order(9)
   void recoveryResolvesTheAlertAndASilenceExpiresFromItsButton() {
+    // recovered first, whatever happened before: the client's steps shop at products
+    stopTraffic();
+    HttpResponse<Buffer> recovered = node.send(HttpMethod.DELETE, "/api/services/products/failures", node.manager(), null);
+    assertEquals(200, recovered.statusCode() / 100 * 100, recovered.bodyAsString());
+    long at = System.nanoTime();
+    // products serves again (its breakers closed after a trial call): good traffic, the error rate falls to 0
+    SoloNode.poll("products answering through the gateway again", () -> node.send(HttpMethod.GET, "/api/products", null, null).statusCode() == 200);
     signedInManager();
     Assumptions.assumeTrue(alertId != null, "no alert fired (the previous step failed)");
     manager.go("/#/ops/alerts");
     manager.shown("alert-list", "data-section", "firing");
     markPage(manager);
-    stopTraffic();
-    HttpResponse<Buffer> recovered = node.send(HttpMethod.DELETE, "/api/services/products/failures", node.manager(), null);
-    assertEquals(200, recovered.statusCode() / 100 * 100, recovered.bodyAsString());
-    long at = System.nanoTime();
-    // good traffic again: the error rate falls to 0
-    for (int i = 0; i < 5; i++) {
-      node.send(HttpMethod.GET, "/api/products", null, null);
-    }
     manager.until("the alert resolved (after its 15 s of keep-firing)", Duration.ofSeconds(60),
       d -> d.findElements(Browser.by("alert-row", "data-id", alertId, "data-state", "resolved")).stream().findFirst().orElse(null));
     System.out.printf("DashboardIT: the alert resolved on the page %d ms after recovery%n", (System.nanoTime() - at) / 1_000_000);
-    manager.driver.findElement(By.cssSelector("details.alert-resolved > summary")).click();
+    WebElement folded = manager.driver.findElement(By.cssSelector("details.alert-resolved > summary"));
+    manager.script("arguments[0].scrollIntoView({block: 'center'})", folded);
+    folded.click();
     manager.shown("alert-row", "data-id", alertId, "data-state", "resolved");
     manager.shot("resolved");
     // the silence ends now, after its confirmation
@@ -439,8 +440,6 @@ class DashboardIT {
     manager.click("confirm-yes");
     manager.until("the silence gone", d -> d.findElements(Browser.by("silence-row", "data-service", "products")).isEmpty() ? true : null);
     manager.shot("silence-expired");
-    // products serves again (its breakers closed after a trial call) before the client's steps shop there
-    SoloNode.poll("products answering through the gateway again", () -> node.send(HttpMethod.GET, "/api/products", null, null).statusCode() == 200);
     assertPageKept(manager);
     manager.drainConsole(REFUSED);
   }
@@ -458,7 +457,10 @@ class DashboardIT {
   /** Clicks the button {@code data-test=button} inside the element {@code container} finds, again if the view redrew it meanwhile. */
   private static void clickIn(By container, String button) {
     manager.until(button + " clicked", d -> {
-      d.findElement(container).findElement(Browser.by(button)).click();
+      WebElement target = d.findElement(container).findElement(Browser.by(button));
+      // in the middle of the window: a toast in the corner would take the click
+      manager.script("arguments[0].scrollIntoView({block: 'center'})", target);
+      target.click();
       return true;
     });
   }
