@@ -47,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client's on a phone-sized one. The steps follow one another ({@link Order}); every element is found by its
  * {@code data-test} name, every wait is a bounded poll, every step leaves a screenshot under
  * {@code target/screenshots/<test>/}, and each test ends with the browser console free of errors.
+ * The alerts steps (7–9) share the node: a rule made in the editor fires on products' injected errors, is acknowledged,
+ * silenced and resolved on the open page.
  * Skipped, saying why, where Debian's chromium and chromium-driver are not installed (scripts/test-browser).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
