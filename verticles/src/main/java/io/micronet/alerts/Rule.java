@@ -30,6 +30,8 @@ public record Rule(String id, String name, String kind, String service, String m
   public static final List<String> SEVERITIES = List.of("critical", "warning", "info");
   public static final List<String> STATUSES = List.of("DOWN", "DEGRADED");
   public static final String ANY_SERVICE = "*";
+  /** The node agents' service name (one instance per node). */
+  static final String NODE_AGENTS = "node";
 
   /** A z-score rule's sliding window: its length, how many deviations count, median/MAD instead of mean/stddev. */
   public record Window(int seconds, double k, boolean robust) {
@@ -49,8 +51,13 @@ public record Rule(String id, String name, String kind, String service, String m
     statuses = statuses == null ? List.of() : List.copyOf(statuses);
   }
 
+  /**
+   * Whether the rule watches this service. {@code *} is every service but the node agents ({@link #NODE_AGENTS}): their
+   * actions are deployments and drains that take seconds by design, which a latency or error rule meant for the
+   * services would read as trouble; a rule that names {@code node} watches them.
+   */
   public boolean appliesTo(String serviceName) {
-    return ANY_SERVICE.equals(service) || service.equals(serviceName);
+    return ANY_SERVICE.equals(service) ? !NODE_AGENTS.equals(serviceName) : service.equals(serviceName);
   }
 
   /** {@code a op b}. */

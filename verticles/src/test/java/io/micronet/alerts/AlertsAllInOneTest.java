@@ -1,17 +1,14 @@
 package io.micronet.alerts;
 
+import io.micronet.alerts.delivery.Receiver;
 import io.micronet.node.SoloNode;
-import io.micronet.shared.config.MicronetConfig;
 import io.micronet.shared.events.Feeds;
-import io.micronet.shared.storage.Database;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * places every service, so failures are injected through {@code POST /api/services/products/failures}), through real
  * HTTP, with small group timings and the test's own default rules: rules CRUD and every bad input of the issue (422,
  * nothing stored); silences' bad input; errors on products → the error-rate alert pending → firing → one firing
- * notification in the outbox; acknowledged over ChatOps and REST (no repeat after the repeat interval); recovery →
+ * notification at a webhook receiver this test runs (each signature checked); acknowledged over ChatOps and REST (no repeat after the repeat interval); recovery →
  * resolved, one resolved notification; products stopped → its DOWN alert, and orders' derived alert inhibited
  * ("caused by products DOWN") and not notified; ChatOps {@code alerts}, {@code silence}.
  */
@@ -52,7 +50,9 @@ class AlertsAllInOneTest {
 
   private SoloNode node;
   private String manager;
-  private Pool pool;
+  private final String webhookSecret = "all-in-one-" + UUID.randomUUID();
+  private Vertx receiverVertx;
+  private Receiver receiver;
   private final List<JsonObject> feed = new CopyOnWriteArrayList<>();
   private final List<JsonObject> activity = new CopyOnWriteArrayList<>();
   private long traffic = -1;
@@ -67,8 +67,11 @@ class AlertsAllInOneTest {
         .put("statuses", new JsonArray().add("DOWN")).put("severity", "critical"))
       .add(new JsonObject().put("id", "t-orders-degraded").put("name", "orders degraded").put("kind", "status").put("service", "orders")
         .put("statuses", new JsonArray().add("DEGRADED")).put("severity", "warning"));
+    receiverVertx = Vertx.vertx();
+    receiver = new Receiver(receiverVertx);
     JsonObject alerts = new JsonObject().put("groupWaitSeconds", 1).put("groupIntervalSeconds", 2)
-      .put("repeatIntervalSeconds", REPEAT_SECONDS).put("evaluateMs", 250).put("defaultRules", rules);
+      .put("repeatIntervalSeconds", REPEAT_SECONDS).put("evaluateMs", 250).put("defaultRules", rules)
+      .put("webhook", new JsonObject().put("url", receiver.url("/hook")).put("secret", webhookSecret)).put("allowPrivateTargets", true);
     node = SoloNode.start(dataDir, new JsonObject()
       // every failing call reaches products: its own error rate is what the rule watches
       .put("breaker", new JsonObject().put("maxFailures", 1_000_000).put("resetTimeoutMs", 1500))
@@ -77,8 +80,6 @@ class AlertsAllInOneTest {
     manager = node.manager();
     node.vertx.eventBus().<JsonObject>consumer(Feeds.ALERTS, m -> feed.add(m.body()));
     node.vertx.eventBus().<JsonObject>consumer(Feeds.ACTIVITY, m -> activity.add(m.body()));
-    pool = Database.pool(node.vertx, MicronetConfig.load(new JsonObject().put("storage", new JsonObject()
-      .put("dataDir", dataDir.toString()).putNull("dbUrl")), Map.of()));
     poll("the alerts service answers", () -> send(HttpMethod.GET, "/api/rules", null).statusCode() == 200);
     poll("products answers", () -> node.send(HttpMethod.GET, "/api/products", null, null).statusCode() == 200);
   }
@@ -88,6 +89,9 @@ class AlertsAllInOneTest {
     if (node != null) {
       node.vertx.cancelTimer(traffic);
       node.close();
+    }
+    if (receiverVertx != null) {
+      receiverVertx.close().await();
     }
   }
 
@@ -113,18 +117,10 @@ class AlertsAllInOneTest {
     return reply;
   }
 
-  /** The stored notifications of a group, oldest first. */
+  /** The notifications of a group the webhook receiver took, oldest first; each signed with the channel's secret. */
   private List<JsonObject> notifications(String group) {
-    try {
-      List<JsonObject> list = new ArrayList<>();
-      for (Row row : SqlTemplate.forQuery(pool, "SELECT doc FROM alert_notifications WHERE group_key = #{g} ORDER BY created_at")
-        .execute(Map.of("g", group)).await(10, TimeUnit.SECONDS)) {
-        list.add(new JsonObject(row.getString("doc")));
-      }
-      return list;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    receiver.requests().forEach(r -> assertTrue(r.signedWith(webhookSecret), "signed: " + r.body()));
+    return receiver.delivered().stream().filter(n -> group.equals(n.getString("groupKey"))).toList();
   }
 
   private static JsonObject rule(String name) {

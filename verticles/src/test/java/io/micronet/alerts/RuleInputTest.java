@@ -51,6 +51,9 @@ class RuleInputTest {
       .put("window", new JsonObject().put("seconds", 600).put("k", 3.5).put("robust", true)));
     assertEquals(new Rule.Window(600, 3.5, true), z.window());
     assertTrue(z.appliesTo("anything"));
+    assertFalse(z.appliesTo("node"), "every service but the node agents, whose actions take seconds by design");
+    assertTrue(parse(new JsonObject().put("name", "n").put("kind", "threshold").put("service", "node").put("metric", "p99")
+      .put("op", ">").put("value", 60_000)).appliesTo("node"), "a rule that names them watches them");
     assertEquals(z, Rule.fromJson(z.toJson()));
 
     Rule burst = parse(new JsonObject().put("name", "b").put("kind", "burst").put("service", "orders")
