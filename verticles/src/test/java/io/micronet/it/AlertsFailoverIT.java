@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,6 +122,7 @@ class AlertsFailoverIT {
     long created = System.nanoTime();
     nodes.awaitUntil("rule 2's firing attempted and refused", ALERT_LIMIT, created,
       () -> receiver.requests().stream().map(Receiver.Received::json).anyMatch(n -> carries(n, second, "firing")));
+    assertTrue(electedForAlerts(a) && !electedForAlerts(b), "a's engine leads, b's stands by");
     String waiting = receiver.requests().stream().map(Receiver.Received::json).filter(n -> carries(n, second, "firing")).findFirst()
       .orElseThrow().getString("id");
 
@@ -129,6 +131,7 @@ class AlertsFailoverIT {
     timings.measure("kill -9 a -> rule 2's waiting notification delivered by b", nodes.awaitUntil("b delivers " + waiting, ALERT_LIMIT, killed,
       () -> delivered(n -> waiting.equals(n.getString("id")))));
 
+    assertTrue(electedForAlerts(b), "b's engine took over");
     send(HttpMethod.DELETE, "b", "/api/services/products/failures", null, false);
     long recovered = System.nanoTime();
     timings.measure("recovery -> both resolutions delivered (by b)", nodes.awaitUntil("both resolved", ALERT_LIMIT, recovered,
@@ -183,6 +186,15 @@ class AlertsFailoverIT {
       .put("kind", "threshold").put("service", "products").put("metric", "errorRate").put("op", ">").put("value", above)
       .put("forSeconds", 0).put("keepFiringSeconds", 0).put("severity", "critical")), 201);
     return rule.getString("id");
+  }
+
+  /** Whether the node's log says it was elected for the role {@code alerts} (its JSON log line of Leadership). */
+  private static boolean electedForAlerts(Node node) {
+    try (var lines = Files.lines(node.log())) {
+      return lines.anyMatch(line -> line.contains("\"message\":\"elected\"") && line.contains("\"role\":\"alerts\""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private boolean delivered(Predicate<JsonObject> which) {
