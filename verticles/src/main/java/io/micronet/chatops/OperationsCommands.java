@@ -179,11 +179,18 @@ final class OperationsCommands {
     return platform.call(invocation, "alerts", "list", new JsonObject(), new JsonObject(), null).map(answer -> {
       JsonArray items = ((JsonObject) answer).getJsonArray("items", new JsonArray());
       TextTable table = new TextTable().row("ID", "STATE", "SERVICE", "RULE", "SINCE");
+      int shown = 0;
       for (int i = 0; i < items.size(); i++) {
         JsonObject alert = items.getJsonObject(i);
-        table.row(alert.getString("id"), alert.getString("state"), alert.getString("service"), alert.getString("rule"), alert.getString("since"));
+        // the page lists pending and firing alerts first; resolved ones are history, not news
+        if (!"resolved".equals(alert.getString("state"))) {
+          String state = alert.getString("state") + (alert.getValue("acknowledged") != null ? " (acked)" : "")
+            + (alert.getValue("silencedBy") != null ? " (silenced)" : "") + (alert.getValue("inhibitedBy") != null ? " (inhibited)" : "");
+          table.row(alert.getString("id"), state, alert.getString("service"), alert.getString("rule"), alert.getString("since"));
+          shown++;
+        }
       }
-      return ChatReply.ok(items.isEmpty() ? "no alerts" : table.toString(), answer);
+      return ChatReply.ok(shown == 0 ? "no pending or firing alerts" : table.toString(), answer);
     });
   }
 
