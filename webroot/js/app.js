@@ -16,6 +16,9 @@ const ROUTES = [
   { path: 'signin', title: 'Sign in', public: true, view: mountSignIn },
   { path: 'register', title: 'Create an account', public: true, view: mountRegister },
   { path: 'ops', title: 'Overview', role: 'manager', module: './ops/overview.js', nav: 'Overview' },
+  // second and third: on a phone the nav scrolls, and the firing count should be in sight
+  { path: 'ops/alerts', title: 'Alerts', role: 'manager', module: './ops/alerts.js', nav: 'Alerts', test: 'alerts-nav' },
+  { path: 'ops/rules', title: 'Alert rules', role: 'manager', module: './ops/rules.js', nav: 'Rules', test: 'rules-nav' },
   { path: 'ops/graph', title: 'Architecture', role: 'manager', module: './ops/graph.js', nav: 'Graph' },
   { path: 'ops/charts', title: 'Charts', role: 'manager', module: './ops/charts.js', nav: 'Charts' },
   { path: 'ops/activity', title: 'Activity', role: 'manager', module: './ops/activity.js', nav: 'Activity' },
@@ -162,7 +165,8 @@ function renderTopbar(route) {
   const user = session.signedIn ? session.user : null;
   const links = [];
   const here = route.path;
-  const link = (r, label) => el('a', { href: `#/${r.path}`, class: 'nav-link', 'aria-current': here === r.path ? 'page' : null }, label);
+  const link = (r, label) => el('a', { href: `#/${r.path}`, class: 'nav-link', 'data-test': r.test, 'aria-current': here === r.path ? 'page' : null },
+    label, r.path === 'ops/alerts' ? alertsBadge() : null);
   if (user) {
     for (const r of ROUTES) {
       if (r.nav && allowed(r) && !(r.path === 'shop' && user.role === 'client')) links.push(link(r, r.nav));
@@ -204,12 +208,49 @@ function watchConnection() {
 }
 
 function signOut() {
+  unwatchAlerts();
   bus.stop();
   session.signOut();
   sessionStorage.removeItem(RETURN_TO);
   clear(broadcasts);
   toast('Signed out.', 'info');
   navigate('#/signin');
+}
+
+// ---- the firing alerts' count (managers) ----------------------------------------------------------------------
+
+let alerts = null;        // ./ops/alertstore.js once a manager signed in
+
+function alertsBadge() {
+  const node = el('span', { class: 'nav-badge', 'data-test': 'alerts-badge', hidden: true });
+  paintAlertsBadge(node);
+  return node;
+}
+
+function paintAlertsBadge(node = topbar.querySelector('[data-test="alerts-badge"]')) {
+  if (!node) return;
+  const firing = alerts && session.isManager ? alerts.needingAttention(alerts.alertStore.alerts()).length : 0;
+  node.textContent = String(firing);
+  node.hidden = firing === 0;
+  node.title = `${firing} firing alert${firing === 1 ? '' : 's'} not acknowledged or silenced`;
+  node.setAttribute('aria-label', node.title);
+}
+
+async function watchAlerts() {
+  if (!session.isManager) return;
+  try {
+    if (!alerts) {
+      alerts = await import('./ops/alertstore.js');
+      alerts.alertStore.subscribe(() => paintAlertsBadge());
+    }
+    if (session.isManager) alerts.alertStore.start();
+  } catch (error) {
+    console.warn('the alerts badge failed to load', error);
+  }
+}
+
+function unwatchAlerts() {
+  if (alerts) alerts.alertStore.stop();
 }
 
 // ---- toasts and broadcasts ----------------------------------------------------------------------------------
@@ -242,11 +283,13 @@ function showBroadcast(body) {
 session.onChange(reason => {
   if (reason === 'signin') {
     bus.start();
+    watchAlerts();
     const back = sessionStorage.getItem(RETURN_TO);
     sessionStorage.removeItem(RETURN_TO);
     const target = back && match(back.replace(/^#\/?/, '').split('?')[0]);
     navigate(target && allowed(target.route) && !target.route.public ? back : home());
   } else if (reason === 'expired') {
+    unwatchAlerts();
     bus.stop();
     const { path } = parseHash();
     if (path !== 'signin' && path !== 'register') sessionStorage.setItem(RETURN_TO, location.hash);
@@ -259,5 +302,8 @@ watchConnection();
 // the skip link jumps to the content without touching the hash (the hash is the route)
 document.querySelector('.skip-link')?.addEventListener('click', event => { event.preventDefault(); main.focus(); });
 window.addEventListener('hashchange', render);
-if (session.signedIn) bus.start();
+if (session.signedIn) {
+  bus.start();
+  watchAlerts();
+}
 render();

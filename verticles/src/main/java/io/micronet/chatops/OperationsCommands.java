@@ -179,11 +179,18 @@ final class OperationsCommands {
     return platform.call(invocation, "alerts", "list", new JsonObject(), new JsonObject(), null).map(answer -> {
       JsonArray items = ((JsonObject) answer).getJsonArray("items", new JsonArray());
       TextTable table = new TextTable().row("ID", "STATE", "SERVICE", "RULE", "SINCE");
+      int shown = 0;
       for (int i = 0; i < items.size(); i++) {
         JsonObject alert = items.getJsonObject(i);
-        table.row(alert.getString("id"), alert.getString("state"), alert.getString("service"), alert.getString("rule"), alert.getString("since"));
+        // the page lists pending and firing alerts first; resolved ones are history, not news
+        if (!"resolved".equals(alert.getString("state"))) {
+          String state = alert.getString("state") + (alert.getValue("acknowledged") != null ? " (acked)" : "")
+            + (alert.getValue("silencedBy") != null ? " (silenced)" : "") + (alert.getValue("inhibitedBy") != null ? " (inhibited)" : "");
+          table.row(alert.getString("id"), state, alert.getString("service"), alert.getString("rule"), alert.getString("since"));
+          shown++;
+        }
       }
-      return ChatReply.ok(items.isEmpty() ? "no alerts" : table.toString(), answer);
+      return ChatReply.ok(shown == 0 ? "no pending or firing alerts" : table.toString(), answer);
     });
   }
 
@@ -193,7 +200,12 @@ final class OperationsCommands {
       return Future.succeededFuture(ChatReply.failed(ErrorCode.VALIDATION_FAILED, "usage: ack <alert id>"));
     }
     return platform.call(invocation, "alerts", "ack", new JsonObject().put("id", id), new JsonObject(), new JsonObject())
-      .map(OperationsCommands::answered);
+      .map(answer -> {
+        JsonObject alert = answer instanceof JsonObject json ? json : new JsonObject();
+        JsonObject ack = alert.getJsonObject("acknowledged", new JsonObject());
+        return ChatReply.ok("acknowledged: " + alert.getString("rule") + " on " + alert.getString("service") + " (" + alert.getString("state")
+          + "), by " + ack.getString("by") + " at " + ack.getString("at"), answer);
+      });
   }
 
   Future<ChatReply> silence(Invocation invocation) {
@@ -206,7 +218,11 @@ final class OperationsCommands {
     return requireService(invocation).compose(service -> platform.call(invocation, "alerts", "silence", new JsonObject(), new JsonObject(),
         new JsonObject().put("matchers", new JsonObject().put("service", service)).put("minutes", duration)
           .put("reason", invocation.line().rest(2).isBlank() ? null : invocation.line().rest(2))))
-      .map(OperationsCommands::answered);
+      .map(answer -> {
+        JsonObject silence = answer instanceof JsonObject json ? json : new JsonObject();
+        return ChatReply.ok("silenced " + silence.getJsonObject("matchers", new JsonObject()).getString("service") + " until "
+          + silence.getString("endsAt") + " (silence " + silence.getString("id") + ")", answer);
+      });
   }
 
   /** Node id → name from the agents (ids where they do not answer: names are a courtesy, not worth a failure). */

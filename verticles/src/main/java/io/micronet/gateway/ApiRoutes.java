@@ -53,6 +53,26 @@ public final class ApiRoutes {
     route(GET, "/api/metrics", "metrics", "latest", MANAGER),
     route(GET, "/api/metrics/history", "metrics", "history", MANAGER),
     route(GET, "/api/activity", "activity", "list", MANAGER),
+    // alerts: the alerts, their rules and silences (issue 11)
+    route(GET, "/api/alerts", "alerts", "list", MANAGER),
+    // alerts: notification delivery (its dead-letter queue and channels). Before any /api/alerts/:id route, so that
+    // "dlq" and "channels" are not taken for an alert's id
+    route(GET, "/api/alerts/dlq", "alerts", "dlq.list", MANAGER),
+    route(POST, "/api/alerts/dlq/replay", "alerts", "dlq.replay", MANAGER),
+    route(GET, "/api/alerts/channels", "alerts", "channels.list", MANAGER),
+    route(POST, "/api/alerts/channels", "alerts", "channels.create", MANAGER),
+    route(PUT, "/api/alerts/channels/:id", "alerts", "channels.update", MANAGER),
+    route(DELETE, "/api/alerts/channels/:id", "alerts", "channels.delete", MANAGER),
+    route(GET, "/api/alerts/:id", "alerts", "get", MANAGER),
+    route(POST, "/api/alerts/:id/ack", "alerts", "ack", MANAGER),
+    route(GET, "/api/rules", "alerts", "rules.list", MANAGER),
+    route(POST, "/api/rules", "alerts", "rules.create", MANAGER),
+    route(GET, "/api/rules/:id", "alerts", "rules.get", MANAGER),
+    route(PUT, "/api/rules/:id", "alerts", "rules.update", MANAGER),
+    route(DELETE, "/api/rules/:id", "alerts", "rules.delete", MANAGER),
+    route(GET, "/api/silences", "alerts", "silences.list", MANAGER),
+    route(POST, "/api/silences", "alerts", "silence", MANAGER),
+    route(DELETE, "/api/silences/:id", "alerts", "silences.delete", MANAGER),
     // ChatOps: any signed-in user; each command's own role is checked by the chatops service when it runs
     route(POST, "/api/chatops", "chatops", "command", ANY_ROLE),
     route(GET, "/api/chatops/history", "chatops", "history", ANY_ROLE)

@@ -1,6 +1,7 @@
 package io.micronet.node;
 
 import io.micronet.activity.ActivityVerticle;
+import io.micronet.alerts.AlertsVerticle;
 import io.micronet.chatops.ChatopsVerticle;
 import io.micronet.demo.DemoLoadVerticle;
 import io.micronet.demo.SimulatedServiceVerticle;
@@ -26,17 +27,18 @@ import java.util.function.Supplier;
  */
 final class VerticleCatalog {
 
-  private static final Map<String, Supplier<Deployable>> FACTORIES = Map.of(
-    "gateway", GatewayVerticle::new,
-    "users", UsersVerticle::new,
-    "products", ProductsVerticle::new,
-    "orders", OrdersVerticle::new,
-    "monitor", MonitorVerticle::new,
-    "simulated", SimulatedServiceVerticle::new,
-    "demo-load", DemoLoadVerticle::new,
-    "metrics", MetricsVerticle::new,
-    "activity", ActivityVerticle::new,
-    "chatops", ChatopsVerticle::new);
+  private static final Map<String, Supplier<Deployable>> FACTORIES = Map.ofEntries(
+    Map.entry("gateway", GatewayVerticle::new),
+    Map.entry("users", UsersVerticle::new),
+    Map.entry("products", ProductsVerticle::new),
+    Map.entry("orders", OrdersVerticle::new),
+    Map.entry("monitor", MonitorVerticle::new),
+    Map.entry("simulated", SimulatedServiceVerticle::new),
+    Map.entry("demo-load", DemoLoadVerticle::new),
+    Map.entry("metrics", MetricsVerticle::new),
+    Map.entry("activity", ActivityVerticle::new),
+    Map.entry("chatops", ChatopsVerticle::new),
+    Map.entry("alerts", AlertsVerticle::new));
 
   private VerticleCatalog() {
   }

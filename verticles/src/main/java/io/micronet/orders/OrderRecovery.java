@@ -65,6 +65,11 @@ class OrderRecovery {
     });
   }
 
+  /** After a run: what is still unfinished past the recovery time ({@link OrderRepository#unfinishedCounts}). */
+  Future<long[]> leftOver(long olderThanMs) {
+    return repository.unfinishedCounts(clock.millis() - olderThanMs);
+  }
+
   private Future<Integer> recoverBatch(long olderThanMs, int batch) {
     ServiceRequest origin = new ServiceRequest("recover", "recovery-" + UUID.randomUUID(), null, null, null,
       new JsonObject(), new JsonObject(), null);

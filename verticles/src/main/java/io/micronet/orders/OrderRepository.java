@@ -118,6 +118,21 @@ public class OrderRepository {
       .map(OrderRepository::orders);
   }
 
+  /**
+   * What recovery left unfinished past the recovery time ({@code before}): {@code pending}, orders still PENDING, and
+   * {@code backlog}, every unfinished order (pending, abandoned, cancelled without its stock back).
+   */
+  public Future<long[]> unfinishedCounts(long before) {
+    return SqlTemplate.forQuery(pool, "SELECT COALESCE(SUM(CASE WHEN status = 'PENDING' THEN 1 ELSE 0 END), 0) AS pending, "
+        + "COUNT(*) AS backlog FROM orders WHERE updated_at < #{before} AND "
+        + "(status IN ('PENDING', 'ABANDONED') OR (status = 'CANCELLED' AND stock_returned = FALSE))")
+      .execute(Map.of("before", before))
+      .map(rows -> {
+        var row = rows.iterator().next();
+        return new long[] {((Number) row.getValue("pending")).longValue(), ((Number) row.getValue("backlog")).longValue()};
+      });
+  }
+
   public Future<Page<Order>> list(OrderQuery query) {
     Map<String, Object> params = new HashMap<>();
     String where = query.where(params);

@@ -1,5 +1,6 @@
 package io.micronet.orders;
 
+import io.micronet.shared.events.Feeds;
 import io.micronet.shared.idempotency.IdempotencyPurge;
 import io.micronet.shared.idempotency.IdempotentWrites;
 import io.micronet.shared.messaging.ActionDispatcher;
@@ -44,8 +45,12 @@ public class OrdersVerticle extends ServiceVerticle {
     OrderService service = new OrderService(repository, inventory, writes, recovery, Clock.systemUTC(),
       settings.getLong("answerWaitMs", 10_000L));
     long staleMs = settings.getLong("recoverAfterSeconds", 60L) * 1000;
+    // after each run, what it could not finish goes to the alerts service (signals ordersStuckPending, recoveryBacklog)
     recoveryTimer = vertx.setPeriodic(settings.getLong("recoveryIntervalSeconds", 15L) * 1000,
-      id -> recovery.recoverStale(staleMs, 100));
+      id -> recovery.recoverStale(staleMs, 100).compose(done -> recovery.leftOver(staleMs)).onSuccess(left -> {
+        signal("ordersStuckPending", left[0]);
+        signal("recoveryBacklog", left[1]);
+      }));
     return repository.migrate(vertx).compose(v -> writes.migrate(vertx)).compose(v -> products.start())
       // signed-in users; the service checks ownership (a client sees and cancels its own orders only)
       .map(v -> actions()
@@ -53,6 +58,11 @@ public class OrdersVerticle extends ServiceVerticle {
         .on("list", ANY_ROLE, service::list)
         .on("get", ANY_ROLE, service::get)
         .on("cancel", ANY_ROLE, service::cancel));
+  }
+
+  private void signal(String name, long value) {
+    Feeds.publish(vertx, Feeds.SIGNALS, new JsonObject().put("type", "signal").put("signal", name).put("service", SERVICE)
+      .put("instance", instanceId()).put("value", value));
   }
 
   @Override

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client's on a phone-sized one. The steps follow one another ({@link Order}); every element is found by its
  * {@code data-test} name, every wait is a bounded poll, every step leaves a screenshot under
  * {@code target/screenshots/<test>/}, and each test ends with the browser console free of errors.
+ * The alerts steps (7–9) share the node: a rule made in the editor fires on products' injected errors, is acknowledged,
+ * silenced and resolved on the open page.
  * Skipped, saying why, where Debian's chromium and chromium-driver are not installed (scripts/test-browser).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -98,6 +101,7 @@ class DashboardIT {
 
   @AfterAll
   static void stop() {
+    stopTraffic();
     for (AutoCloseable closeable : new AutoCloseable[] {manager, client, node}) {
       try {
         if (closeable != null) {
@@ -290,6 +294,231 @@ class DashboardIT {
     manager.drainConsole(REFUSED);
   }
 
+  // ---- alerts (issue 11): the rules editor and the alerts panel -------------------------------------------------
+
+  /** The rule the editor creates (a threshold on products' error rate, firing at once), by its id. */
+  static String ruleId;
+  static final String RULE_NAME = "products errors " + MARKUP;
+
+  @Test
+  @Order(7)
+  void theRulesEditorShowsTheServersErrorByItsFieldThenCreatesAThresholdRule() {
+    signedInManager();
+    manager.click("rules-nav");
+    manager.shown("rule-row");
+    int before = rules().size();
+    manager.click("rule-new");
+    manager.shown("rule-form");
+    manager.type("rule-field-name", RULE_NAME);
+    new Select(manager.shown("rule-field-kind")).selectByValue("threshold");
+    manager.type("rule-field-service", "products");
+    new Select(manager.shown("rule-field-metric")).selectByValue("errorRate");
+    new Select(manager.shown("rule-field-op")).selectByValue(">");
+    manager.type("rule-field-value", "0.5");
+    new Select(manager.shown("rule-field-severity")).selectByValue("critical");
+    // a negative duration: the server's 422 names forSeconds, shown next to that field; nothing is created
+    manager.type("rule-field-forSeconds", "-5");
+    manager.click("rule-save");
+    WebElement error = manager.shown("rule-error", "data-field", "forSeconds");
+    assertFalse(error.getText().isBlank(), "the field's error says why");
+    assertEquals("true", manager.shown("rule-field-forSeconds").getDomAttribute("aria-invalid"));
+    manager.shot("rule-error");
+    assertEquals(before, rules().size(), "a refused rule is not stored");
+    manager.drainConsole(Pattern.compile("status of 422"));
+    // corrected: created, listed, its name (with markup) shown as text
+    manager.type("rule-field-forSeconds", "0");
+    // kept firing 15 s: while the breakers are open products sees no call for a few seconds (its error rate 0), and the
+    // alert should stay one alert rather than resolve and fire again at every half-open trial
+    manager.type("rule-field-keepFiringSeconds", "15");
+    manager.click("rule-save");
+    WebElement row = manager.until("the new rule listed", d -> d.findElements(Browser.by("rule-row")).stream()
+      .filter(r -> RULE_NAME.equals(r.getDomAttribute("data-name"))).findFirst().orElse(null));
+    ruleId = row.getDomAttribute("data-id");
+    assertNotNull(ruleId);
+    assertTrue(row.getText().contains(RULE_NAME), row.getText());
+    assertTrue(row.getText().contains("error rate > 50"), "the condition in words: " + row.getText());
+    assertNoInjectedElement(manager);
+    JsonObject stored = rules().stream().map(JsonObject.class::cast).filter(r -> ruleId.equals(r.getString("id"))).findFirst().orElseThrow();
+    assertEquals("threshold", stored.getString("kind"));
+    assertEquals("products", stored.getString("service"));
+    assertEquals(0, stored.getInteger("forSeconds"));
+    assertEquals(before + 1, rules().size());
+    manager.shot("rules-editor");
+  }
+
+  @Test
+  @Order(8)
+  void anAlertTurnsUpFiringLiveIsAcknowledgedAndSilencedFromItsButtons() throws Exception {
+    signedInManager();
+    Assumptions.assumeTrue(ruleId != null, "the rule was not created (the previous step failed)");
+    manager.click("alerts-nav");
+    manager.shown("alert-list", "data-section", "firing");
+    markPage(manager);
+    HttpResponse<Buffer> injected = node.send(HttpMethod.POST, "/api/services/products/failures", node.manager(),
+      new JsonObject().put("mode", "error").put("durationSeconds", 60).put("rate", 1));
+    assertEquals(200, injected.statusCode() / 100 * 100, injected.bodyAsString());
+    long at = System.nanoTime();
+    traffic = Traffic.start(node, "/api/products");
+    WebElement row = manager.until("an alert of the new rule firing", Duration.ofSeconds(60),
+      d -> d.findElements(Browser.by("alert-row", "data-rule", ruleId, "data-state", "firing")).stream().findFirst().orElse(null));
+    alertId = row.getDomAttribute("data-id");
+    List<?> facts = rowFacts(alertId);
+    System.out.printf("DashboardIT: the alert firing on the page %d ms after the failure was injected%n", (System.nanoTime() - at) / 1_000_000);
+    assertEquals("products", facts.get(0));
+    assertEquals("false", facts.get(1));
+    assertTrue(String.valueOf(facts.get(3)).contains(RULE_NAME), "the rule's name as text: " + facts.get(3));
+    assertNoInjectedElement(manager);
+    // an inhibited alert (orders' while products is DOWN, if the engine found one) sits under its listed cause, never on its own
+    Object loose = manager.script("const rows = [...document.querySelectorAll('[data-test=alert-row]')];"
+      + "return rows.filter(r => r.dataset.inhibited === 'true' && !r.parentElement.closest('[data-test=alert-row]')"
+      + " && rows.some(c => c.dataset.id === r.dataset.causedBy && c.dataset.state !== 'resolved')).map(r => r.dataset.id)");
+    assertEquals(List.of(), loose, "inhibited alerts listed on their own although their cause is listed");
+    System.out.printf("DashboardIT: %d inhibited alert(s) shown under their cause%n", manager.all("alert-caused-by").size());
+    WebElement badge = manager.shown("alerts-badge");
+    assertTrue(Integer.parseInt(badge.getText()) >= 1, "the badge counts it: " + badge.getText());
+    manager.shot("firing");
+
+    // ack, after its confirmation: acknowledged by the one signed in
+    clickIn(Browser.by("alert-row", "data-id", alertId), "alert-ack");
+    manager.shown("confirm-dialog");
+    manager.click("confirm-yes");
+    manager.until("the alert acknowledged by manager", d -> d.findElements(Browser.by("alert-row", "data-id", alertId, "data-ack", "true"))
+      .stream().filter(r -> r.getText().contains("acknowledged by manager")).findFirst().orElse(null));
+    manager.shot("acknowledged");
+
+    // silence: the dialog (minutes, reason) is its confirmation; the alert moves under Silenced, the silence is listed
+    clickIn(Browser.by("alert-row", "data-id", alertId), "alert-silence");
+    manager.shown("silence-dialog");
+    manager.type("silence-minutes", "30");
+    manager.type("silence-reason", "looking into it " + MARKUP);
+    manager.shot("silence-dialog");
+    manager.click("silence-submit");
+    manager.until("the alert silenced", d -> d.findElements(Browser.by("alert-row", "data-id", alertId, "data-silenced", "true"))
+      .stream().findFirst().orElse(null));
+    List<?> silenced = rowFacts(alertId);
+    if ("false".equals(silenced.get(4))) {
+      // listed under Silenced (an inhibited one stays under its cause)
+      assertEquals("silenced", silenced.get(2));
+      assertTrue(manager.driver.findElement(By.cssSelector(".alert-section-silenced")).getText().contains(RULE_NAME));
+    }
+    String silence = manager.until("the silence listed", d -> d.findElement(Browser.by("silence-row", "data-service", "products")).getText());
+    assertTrue(silence.contains(MARKUP), "the reason as text: " + silence);
+    assertNoInjectedElement(manager);
+    manager.shot("silenced");
+    manager.size(Browser.PHONE);
+    manager.shown("alert-row", "data-id", alertId);
+    manager.shot("alerts-phone");
+    manager.size(Browser.LAPTOP);
+    assertPageKept(manager);
+    manager.drainConsole(REFUSED);
+  }
+
+  @Test
+  @Order(9)
+  void recoveryResolvesTheAlertAndASilenceExpiresFromItsButton() {
+    // recovered first, whatever happened before: the client's steps shop at products
+    stopTraffic();
+    HttpResponse<Buffer> recovered = node.send(HttpMethod.DELETE, "/api/services/products/failures", node.manager(), null);
+    assertEquals(200, recovered.statusCode() / 100 * 100, recovered.bodyAsString());
+    long at = System.nanoTime();
+    // products serves again (its breakers closed after a trial call): good traffic, the error rate falls to 0
+    SoloNode.poll("products answering through the gateway again", () -> node.send(HttpMethod.GET, "/api/products", null, null).statusCode() == 200);
+    signedInManager();
+    Assumptions.assumeTrue(alertId != null, "no alert fired (the previous step failed)");
+    manager.go("/#/ops/alerts");
+    manager.shown("alert-list", "data-section", "firing");
+    markPage(manager);
+    manager.until("the alert resolved (after its 15 s of keep-firing)", Duration.ofSeconds(60),
+      d -> d.findElements(Browser.by("alert-row", "data-id", alertId, "data-state", "resolved")).stream().findFirst().orElse(null));
+    System.out.printf("DashboardIT: the alert resolved on the page %d ms after recovery%n", (System.nanoTime() - at) / 1_000_000);
+    WebElement folded = manager.driver.findElement(By.cssSelector("details.alert-resolved > summary"));
+    manager.script("arguments[0].scrollIntoView({block: 'center'})", folded);
+    folded.click();
+    manager.shown("alert-row", "data-id", alertId, "data-state", "resolved");
+    manager.shot("resolved");
+    // the silence ends now, after its confirmation
+    clickIn(Browser.by("silence-row", "data-service", "products"), "silence-delete");
+    manager.shown("confirm-dialog");
+    manager.click("confirm-yes");
+    manager.until("the silence gone", d -> d.findElements(Browser.by("silence-row", "data-service", "products")).isEmpty() ? true : null);
+    manager.shot("silence-expired");
+    assertPageKept(manager);
+    manager.drainConsole(REFUSED);
+  }
+
+  static Traffic traffic;
+  /** The alert the new rule raised (one alert from firing to resolved). */
+  static String alertId;
+
+  /** An alert row's service, ack, section, text and inhibited, read by the page in one go (it redraws as events come). */
+  private static List<?> rowFacts(String id) {
+    return (List<?>) manager.script("const r = [...document.querySelectorAll('[data-test=alert-row]')].find(n => n.dataset.id === arguments[0]);"
+      + "return [r.dataset.service, r.dataset.ack, r.dataset.section, r.textContent, r.dataset.inhibited]", id);
+  }
+
+  /** Clicks the button {@code data-test=button} inside the element {@code container} finds, again if the view redrew it meanwhile. */
+  private static void clickIn(By container, String button) {
+    manager.until(button + " clicked", d -> {
+      WebElement target = d.findElement(container).findElement(Browser.by(button));
+      // in the middle of the window: a toast in the corner would take the click
+      manager.script("arguments[0].scrollIntoView({block: 'center'})", target);
+      target.click();
+      return true;
+    });
+  }
+
+  private static void stopTraffic() {
+    if (traffic != null) {
+      traffic.close();
+      traffic = null;
+    }
+  }
+
+  private static JsonArray rules() {
+    HttpResponse<Buffer> listed = node.send(HttpMethod.GET, "/api/rules?size=100", node.manager(), null);
+    assertEquals(200, listed.statusCode(), listed.bodyAsString());
+    Object body = listed.bodyAsJson(Object.class);
+    return body instanceof JsonArray array ? array : ((JsonObject) body).getJsonArray("items");
+  }
+
+  /** Requests to a path through the gateway, a few a second on a thread of its own, until closed (so the error rate stays measured). */
+  static final class Traffic implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private Traffic(SoloNode node, String path) {
+      thread = new Thread(() -> {
+        while (running) {
+          try {
+            node.send(HttpMethod.GET, path, null, null);
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          } catch (RuntimeException e) {
+            // a refused call is what the failure is for
+          }
+        }
+      }, "dashboard-it-traffic");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    static Traffic start(SoloNode node, String path) {
+      return new Traffic(node, path);
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+      try {
+        thread.join(20_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   // ---- the client ----------------------------------------------------------------------------------------------
 
   @Test
@@ -349,7 +578,7 @@ class DashboardIT {
   @Order(12)
   void aClientSeesNoManagerControl() {
     signedInClient();
-    for (String route : List.of("/#/shop", "/#/shop/orders", "/#/shop/chat", "/#/ops", "/#/ops/users", "/#/ops/graph", "/#/ops/chat")) {
+    for (String route : List.of("/#/shop", "/#/shop/orders", "/#/shop/chat", "/#/ops", "/#/ops/users", "/#/ops/graph", "/#/ops/chat", "/#/ops/alerts", "/#/ops/rules")) {
       client.go(route);
       client.until("the page settled on " + route, d -> d.findElements(Browser.by("signout")).isEmpty() ? null : true);
       List<String> manager = managerControls(client);
@@ -408,7 +637,8 @@ class DashboardIT {
 
   private static Set<String> managerOnly() {
     return Set.of("service-card", "card-start", "card-stop", "card-scale", "card-fail", "card-recover", "graph", "graph-node",
-      "chart", "activity-list", "activity-item", "onetest-run", "onetest-row", "users-search", "user-row");
+      "chart", "activity-list", "activity-item", "onetest-run", "onetest-row", "users-search", "user-row",
+      "alerts-nav", "alerts-badge", "alert-row", "alert-ack", "alert-silence", "silence-row", "rules-nav", "rule-row", "rule-new", "rule-form");
   }
 
   private static List<String> managerControls(Browser browser) {

@@ -1,5 +1,6 @@
 package io.micronet.gateway;
 
+import io.micronet.alerts.AlertsVerticle;
 import io.micronet.chatops.ChatopsVerticle;
 import io.micronet.node.Metrics;
 import io.micronet.orders.OrdersVerticle;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The all-in-one node in this JVM, as the launcher builds it (Vert.x with Prometheus metrics), with the
- * users, orders and products services and the gateway deployed separately, so a test can take products away
+ * users, orders, products, chatops and alerts services and the gateway deployed separately, so a test can take products away
  * and bring it back. The first manager account gets {@link #ADMIN_PASSWORD}.
  * Everything goes through real HTTP on a free loopback port. Also: token minting (ours and hand-crafted
  * bad ones), a small request builder and the contract's error-shape assertions.
@@ -102,11 +103,14 @@ final class AllInOne implements AutoCloseable {
       app.deployProducts();
       await(vertx.deployVerticle(new OrdersVerticle(), new DeploymentOptions().setConfig(config)));
       await(vertx.deployVerticle(new ChatopsVerticle(), new DeploymentOptions().setConfig(config)));
+      await(vertx.deployVerticle(new AlertsVerticle(), new DeploymentOptions().setConfig(config)));
       await(vertx.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config)));
       app.awaitService("users", "UP", 1);
       app.awaitService("orders", "UP", 1);
       app.awaitService("chatops", "UP", 1);
       app.awaitProducts("UP", 1);
+      // a manager-only service is not in /status: wait until the gateway routes to it
+      poll(() -> app.call(HttpMethod.GET, "/api/rules?size=1").bearer(app.managerToken()).send(), r -> r.statusCode() == 200);
     } catch (RuntimeException | Error e) {
       app.close();
       throw e;

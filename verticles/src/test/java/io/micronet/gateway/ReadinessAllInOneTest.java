@@ -31,7 +31,8 @@ class ReadinessAllInOneTest {
       assertEquals(new JsonObject().put("status", "UP").put("checks",
           new JsonObject().put("users", "UP").put("products", "UP").put("orders", "UP")
             // this hand-made all-in-one deploys no metrics or activity (a node started by the launcher does)
-            .put("metrics", "not running on this node").put("activity", "not running on this node").put("chatops", "UP")),
+            .put("metrics", "not running on this node").put("activity", "not running on this node").put("chatops", "UP")
+            .put("alerts", "UP")),
         ready.bodyAsJson(JsonObject.class));
 
       app.undeployProducts();

@@ -1,12 +1,12 @@
 package io.micronet.it;
 
+import io.micronet.alerts.delivery.Receiver;
 import io.micronet.it.Nodes.Node;
 import io.micronet.shared.security.Caller;
 import io.micronet.shared.security.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -18,21 +18,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -64,7 +59,9 @@ class AlertsFailoverIT {
   private String manager;
   private Vertx vertx;
   private WebClient http;
+  private final String webhookSecret = Nodes.randomSecret();
   private Receiver receiver;
+  private volatile boolean refusing;
   private long trafficTimer = -1;
   private final Map<String, Node> byName = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -82,7 +79,7 @@ class AlertsFailoverIT {
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
     manager = Tokens.withSecret(vertx, jwtSecret).issue(new Caller("it-manager", "it-manager", Caller.MANAGER), 3600);
-    receiver = new Receiver(vertx, Nodes.randomSecret());
+    receiver = new Receiver(vertx, n -> refusing ? 503 : 200);
   }
 
   @AfterAll
@@ -118,34 +115,38 @@ class AlertsFailoverIT {
     });
     long injected = System.nanoTime();
     timings.measure("errors injected -> rule 1's firing delivered (by a)", nodes.awaitUntil("rule 1 firing delivered", ALERT_LIMIT, injected,
-      () -> receiver.delivered(n -> carries(n, first, "firing"))));
+      () -> delivered(n -> carries(n, first, "firing"))));
 
-    receiver.refuse(true);
+    refusing = true;
     String second = createRule("it products errors above 20 %", 0.2);
     long created = System.nanoTime();
     nodes.awaitUntil("rule 2's firing attempted and refused", ALERT_LIMIT, created,
-      () -> receiver.attempted(n -> carries(n, second, "firing")));
-    String waiting = receiver.attempts.stream().filter(n -> carries(n, second, "firing")).findFirst().orElseThrow().getString("id");
+      () -> receiver.requests().stream().map(Receiver.Received::json).anyMatch(n -> carries(n, second, "firing")));
+    assertTrue(electedForAlerts(a) && !electedForAlerts(b), "a's engine leads, b's stands by");
+    String waiting = receiver.requests().stream().map(Receiver.Received::json).filter(n -> carries(n, second, "firing")).findFirst()
+      .orElseThrow().getString("id");
 
     long killed = nodes.kill9(a);
-    receiver.refuse(false);
+    refusing = false;
     timings.measure("kill -9 a -> rule 2's waiting notification delivered by b", nodes.awaitUntil("b delivers " + waiting, ALERT_LIMIT, killed,
-      () -> receiver.delivered(n -> waiting.equals(n.getString("id")))));
+      () -> delivered(n -> waiting.equals(n.getString("id")))));
 
+    assertTrue(electedForAlerts(b), "b's engine took over");
     send(HttpMethod.DELETE, "b", "/api/services/products/failures", null, false);
     long recovered = System.nanoTime();
     timings.measure("recovery -> both resolutions delivered (by b)", nodes.awaitUntil("both resolved", ALERT_LIMIT, recovered,
-      () -> receiver.delivered(n -> carries(n, first, "resolved")) && receiver.delivered(n -> carries(n, second, "resolved"))));
+      () -> delivered(n -> carries(n, first, "resolved")) && delivered(n -> carries(n, second, "resolved"))));
     vertx.cancelTimer(trafficTimer);
 
-    Map<String, Long> byNotification = receiver.deliveries.stream().collect(Collectors.groupingBy(n -> n.getString("id"), Collectors.counting()));
+    List<JsonObject> deliveries = receiver.delivered();
+    Map<String, Long> byNotification = deliveries.stream().collect(Collectors.groupingBy(n -> n.getString("id"), Collectors.counting()));
     byNotification.forEach((id, times) -> assertEquals(1, times, "notification " + id + " delivered " + times + " times"));
-    Map<String, Long> byAlertAndStatus = receiver.deliveries.stream().flatMap(n -> alerts(n).stream()
+    Map<String, Long> byAlertAndStatus = deliveries.stream().flatMap(n -> alerts(n).stream()
         .map(alert -> alert.getString("id") + " " + n.getString("status")))
       .collect(Collectors.groupingBy(key -> key, Collectors.counting()));
     byAlertAndStatus.forEach((key, times) -> assertEquals(1, times, "alert and status " + key + " notified " + times + " times"));
-    assertTrue(receiver.badSignatures.isEmpty(), "every delivery signed with the channel's secret: " + receiver.badSignatures);
-    Files.writeString(workDir.resolve("deliveries.json"), new JsonArray(new ArrayList<>(receiver.deliveries)).encodePrettily());
+    receiver.requests().forEach(r -> assertTrue(r.signedWith(webhookSecret), "signed with the channel's secret: " + r.body()));
+    Files.writeString(workDir.resolve("deliveries.json"), new JsonArray(new ArrayList<>(deliveries)).encodePrettily());
   }
 
   // ---- the platform ------------------------------------------------------------------------------------------------
@@ -163,8 +164,8 @@ class AlertsFailoverIT {
     env.put("MICRONET_JWT_SECRET", jwtSecret);
     env.put("MICRONET_DB_URL", dbUrl);
     env.put("MICRONET_SHUTDOWN_GRACE_SECONDS", "2");
-    env.put("MICRONET_ALERT_WEBHOOK_URL", receiver.url());
-    env.put("MICRONET_ALERT_WEBHOOK_SECRET", receiver.secret);
+    env.put("MICRONET_ALERT_WEBHOOK_URL", receiver.url("/hook"));
+    env.put("MICRONET_ALERT_WEBHOOK_SECRET", webhookSecret);
     env.put("MICRONET_ALERT_ALLOW_PRIVATE_TARGETS", "true");
     Path conf = workDir.resolve("alerts-conf.json");
     // quick groups and retries for a test; a repeat within the test's minutes would be a repeat indeed
@@ -185,6 +186,19 @@ class AlertsFailoverIT {
       .put("kind", "threshold").put("service", "products").put("metric", "errorRate").put("op", ">").put("value", above)
       .put("forSeconds", 0).put("keepFiringSeconds", 0).put("severity", "critical")), 201);
     return rule.getString("id");
+  }
+
+  /** Whether the node's log says it was elected for the role {@code alerts} (its JSON log line of Leadership). */
+  private static boolean electedForAlerts(Node node) {
+    try (var lines = Files.lines(node.log())) {
+      return lines.anyMatch(line -> line.contains("\"message\":\"elected\"") && line.contains("\"role\":\"alerts\""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean delivered(Predicate<JsonObject> which) {
+    return receiver.delivered().stream().anyMatch(which);
   }
 
   private static boolean carries(JsonObject notification, String ruleId, String status) {
@@ -225,61 +239,6 @@ class AlertsFailoverIT {
       return Nodes.freePort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  // ---- the webhook receiver ----------------------------------------------------------------------------------------
-
-  /** A webhook receiver on loopback: checks each signature, answers 503 while refusing, keeps what it took. */
-  private static final class Receiver {
-    final String secret;
-    final List<JsonObject> attempts = new CopyOnWriteArrayList<>();
-    final List<JsonObject> deliveries = new CopyOnWriteArrayList<>();
-    final List<String> badSignatures = new CopyOnWriteArrayList<>();
-    private final HttpServer server;
-    private volatile boolean refusing;
-
-    Receiver(Vertx vertx, String secret) {
-      this.secret = secret;
-      this.server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-        JsonObject notification = new JsonObject(body);
-        attempts.add(notification);
-        if (!signature(body).equals(request.getHeader("X-MicroNet-Signature"))) {
-          badSignatures.add(notification.getString("id"));
-          request.response().setStatusCode(401).end();
-        } else if (refusing) {
-          request.response().setStatusCode(503).end();
-        } else {
-          deliveries.add(notification);
-          request.response().setStatusCode(200).end();
-        }
-      })).listen(0, "127.0.0.1").await();
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + server.actualPort() + "/hook";
-    }
-
-    void refuse(boolean refuse) {
-      refusing = refuse;
-    }
-
-    boolean attempted(Predicate<JsonObject> which) {
-      return attempts.stream().anyMatch(which);
-    }
-
-    boolean delivered(Predicate<JsonObject> which) {
-      return deliveries.stream().anyMatch(which);
-    }
-
-    private String signature(Buffer body) {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 }

@@ -78,7 +78,7 @@ class NodeOperationsAllInOneTest {
     JsonObject node = nodes.getJsonObject(0);
     assertEquals("solo", node.getString("name"));
     assertEquals(true, node.getBoolean("reconciler"), node.encode());
-    assertEquals(List.of("activity", "chatops", "gateway", "metrics", "monitor", "orders", "products", "users"), node.getJsonArray("verticles").getList());
+    assertEquals(List.of("activity", "alerts", "chatops", "gateway", "metrics", "monitor", "orders", "products", "users"), node.getJsonArray("verticles").getList());
     assertEquals(1, count(node, "products"));
     assertEquals(1, count(node, "gateway"));
   }

@@ -78,9 +78,18 @@ public final class EnvOverrides {
     new Binding("MICRONET_METRICS_ROLLUP_DAYS", "metrics.history.rollupDays", Kind.INT),
     new Binding("MICRONET_ACTIVITY_MAX_EVENTS", "activity.maxEvents", Kind.INT),
     new Binding("MICRONET_ACTIVITY_RETENTION_DAYS", "activity.retentionDays", Kind.INT),
+    // the alert engine's grouping (issue 11)
+    new Binding("MICRONET_ALERT_GROUP_WAIT_SECONDS", "services.alerts.groupWaitSeconds", Kind.INT),
+    new Binding("MICRONET_ALERT_GROUP_INTERVAL_SECONDS", "services.alerts.groupIntervalSeconds", Kind.INT),
+    new Binding("MICRONET_ALERT_REPEAT_INTERVAL_SECONDS", "services.alerts.repeatIntervalSeconds", Kind.INT),
     new Binding("MICRONET_CHATOPS_INSTANCES", "services.chatops.instances", Kind.INT),
     new Binding("MICRONET_CHATOPS_BROADCAST_MAX_CHARS", "services.chatops.broadcastMaxChars", Kind.INT),
-    new Binding("MICRONET_CHATOPS_HISTORY_RETENTION_DAYS", "services.chatops.historyRetentionDays", Kind.INT)
+    new Binding("MICRONET_CHATOPS_HISTORY_RETENTION_DAYS", "services.chatops.historyRetentionDays", Kind.INT),
+    // alert delivery (issue 11)
+    new Binding("MICRONET_ALERT_WEBHOOK_URL", "services.alerts.webhook.url", Kind.STRING),
+    new Binding("MICRONET_ALERT_WEBHOOK_SECRET", "services.alerts.webhook.secret", Kind.STRING),
+    new Binding("MICRONET_ALERT_ALLOW_PRIVATE_TARGETS", "services.alerts.allowPrivateTargets", Kind.BOOLEAN),
+    new Binding("MICRONET_ALERT_DELIVERY_MAX_ATTEMPTS", "services.alerts.delivery.maxAttempts", Kind.INT)
   );
 
   private EnvOverrides() {

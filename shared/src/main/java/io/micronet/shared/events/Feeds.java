@@ -32,6 +32,11 @@ public final class Feeds {
   public static final String BREAKERS = "micronet.breakers";
   /** Internal: one instance's (or one gateway's) request figures since its last sample ({@code type} {@code sample}). */
   public static final String METRIC_SAMPLES = "micronet.metrics.samples";
+  /**
+   * Internal: a figure a service measures about itself for the alerts service ({@code type} {@code signal}, {@code signal},
+   * {@code service}, {@code instance}, {@code value}), e.g. orders' recovery backlog.
+   */
+  public static final String SIGNALS = "micronet.signals";
 
   private Feeds() {
   }
