@@ -1,5 +1,6 @@
 package io.micronet.alerts;
 
+import io.micronet.shared.validation.Inputs;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -92,16 +93,27 @@ final class AlertsLeader {
     }).mapEmpty();
   }
 
-  /** A write made on some instance: applied now (an acknowledgment in memory; rules and silences reloaded), then a step. */
-  void onChanged(Object body) {
+  /**
+   * A write made on some instance: applied now (an acknowledgment in memory; rules and silences reloaded), then a step.
+   * The message is only a hint: any member of the bus may publish on {@link AlertsService#CHANGED}, so who acknowledged
+   * (and whether anyone did) is read back from the database, where only the verified {@code ack} action writes it.
+   */
+  Future<Void> onChanged(Object body) {
     if (!leading || !(body instanceof JsonObject change)) {
-      return;
+      return Future.succeededFuture();
     }
-    if ("ack".equals(change.getValue("what")) && change.getValue("id") instanceof String id && change.getValue("by") instanceof String by) {
-      engine.acknowledged(id, by, Instant.parse(change.getString("at")));
-      return;
+    if ("ack".equals(change.getValue("what"))) {
+      if (!(change.getValue("id") instanceof String id) || id.isEmpty() || id.length() > Inputs.ID_MAX || !Inputs.idText(id)) {
+        return Future.succeededFuture();
+      }
+      long mine = generation;
+      return repository.alert(id).onSuccess(stored -> {
+        if (mine == generation && stored != null && stored.acknowledged()) {
+          engine.acknowledged(id, stored.ackedBy, stored.ackedAt);
+        }
+      }).mapEmpty();
     }
-    reloadSettings().onComplete(v -> tick());
+    return reloadSettings().onComplete(v -> tick());
   }
 
   /** One evaluation step (skipped while one is under way, or before the state is loaded). */

@@ -17,6 +17,11 @@ import java.util.Map;
  * changes ({@code micronet.health}: a service's status; an instance whose database is down), breaker transitions and
  * the orders' recovery signals. Nothing on a feed is taken on faith: junk is ignored. Figures not heard for
  * {@link #STALE_MS} no longer count (their source went away: its conditions clear).
+ * <p>
+ * Memory is bounded whatever the feeds carry (any member of the bus may publish on them): each map holds at most
+ * {@link #MAX_KEYS} names (services, or service–instance–caller), further names are ignored until some go stale; error
+ * counts are kept per second, and a z-score window (one per rule and service heard of) takes at most
+ * {@link #MAX_WINDOW_POINTS} points; what no rule looks back on any more is dropped at each {@link #evaluate}.
  */
 final class Detection {
 
@@ -25,6 +30,11 @@ final class Detection {
   static final long BREAKER_SILENT_MS = 120_000;
   static final int MAX_BURST_POINTS = 50_000;
   static final long MAX_BURST_MS = 86_400_000L;
+  /** Far more services, instances and callers than a platform has; a flood of made-up names stops here. */
+  static final int MAX_KEYS = 200;
+  static final int MAX_WINDOW_POINTS = 20_000;
+  /** A z-score window takes a point at most this often (a flood of snapshots does not fill it faster than time). */
+  static final long MIN_POINT_SPACING_MS = 1_000;
 
   private record Figures(JsonObject values, long at, long seq) {
   }
@@ -61,7 +71,7 @@ final class Detection {
     }
     seq++;
     for (String name : services.fieldNames()) {
-      if (services.getValue(name) instanceof JsonObject figures) {
+      if (services.getValue(name) instanceof JsonObject figures && room(metrics, name)) {
         metrics.put(name, new Figures(figures, now, seq));
       }
     }
@@ -71,11 +81,18 @@ final class Detection {
   void onSample(Object body, long now) {
     if (!(body instanceof JsonObject json) || !"sample".equals(json.getValue("type")) || !"service".equals(json.getValue("source"))
       || !(json.getValue("service") instanceof String service) || !(json.getValue("errors") instanceof Number n)
-      || n.longValue() <= 0) {
+      || n.longValue() <= 0 || !Double.isFinite(n.doubleValue()) || !room(errors, service)) {
       return;
     }
     ArrayDeque<Point> points = errors.computeIfAbsent(service, s -> new ArrayDeque<>());
-    points.addLast(new Point(now, n.doubleValue()));
+    Point last = points.peekLast();
+    if (last != null && last.at() / 1000 == now / 1000) {
+      // counts within one second are one point: the bursts' precision, and no flood grows the queue faster than time
+      points.pollLast();
+      points.addLast(new Point(last.at(), last.value() + n.doubleValue()));
+    } else {
+      points.addLast(new Point(now, n.doubleValue()));
+    }
     while (points.size() > MAX_BURST_POINTS || now - points.peekFirst().at() > MAX_BURST_MS) {
       points.pollFirst();
     }
@@ -88,7 +105,9 @@ final class Detection {
     }
     if ("change".equals(json.getValue("type")) && json.getValue("service") instanceof String service
       && json.getValue("status") instanceof String status) {
-      statuses.put(service, status);
+      if (room(statuses, service)) {
+        statuses.put(service, status);
+      }
       return;
     }
     if (!"snapshot".equals(json.getValue("type")) || !(json.getValue("services") instanceof JsonObject services)) {
@@ -97,14 +116,16 @@ final class Detection {
     statuses.clear();
     databaseDown.clear();
     for (String name : services.fieldNames()) {
-      if (!(services.getValue(name) instanceof JsonObject service) || !(service.getValue("status") instanceof String status)) {
+      if (!(services.getValue(name) instanceof JsonObject service) || !(service.getValue("status") instanceof String status)
+        || !room(statuses, name)) {
         continue;
       }
       statuses.put(name, status);
       if (service.getValue("instances") instanceof JsonArray instances) {
         for (Object one : instances) {
           if (one instanceof JsonObject instance && instance.getValue("id") instanceof String id
-            && instance.getValue("reason") instanceof String reason && reason.toLowerCase(Locale.ROOT).startsWith("database down")) {
+            && instance.getValue("reason") instanceof String reason && reason.toLowerCase(Locale.ROOT).startsWith("database down")
+            && room(databaseDown, name + "\n" + id)) {
             databaseDown.put(name + "\n" + id, reason);
           }
         }
@@ -120,7 +141,10 @@ final class Detection {
     }
     String instance = json.getValue("instance") instanceof String i ? i : "";
     String caller = json.getValue("caller") instanceof String c ? c : "";
-    breakers.put(service + "\n" + instance + "\n" + caller, new Breaker(state, now));
+    String key = service + "\n" + instance + "\n" + caller;
+    if (room(breakers, key)) {
+      breakers.put(key, new Breaker(state, now));
+    }
   }
 
   /** A platform signal: {@code {type:"signal", signal, service, instance?, value}}. */
@@ -131,7 +155,22 @@ final class Detection {
       return;
     }
     String instance = json.getValue("instance") instanceof String i ? i : "";
-    signals.put(signal + "\n" + service + "\n" + instance, new Signal(value.doubleValue(), now));
+    String key = signal + "\n" + service + "\n" + instance;
+    if (room(signals, key)) {
+      signals.put(key, new Signal(value.doubleValue(), now));
+    }
+  }
+
+  /** Whether {@code key} is in {@code map} already, or the map may take one more. */
+  private static boolean room(Map<String, ?> map, String key) {
+    return map.size() < MAX_KEYS || map.containsKey(key);
+  }
+
+  /** Names held now, per map (tests: the bounds). */
+  Map<String, Integer> sizes() {
+    return Map.of("metrics", metrics.size(), "errors", errors.size(), "errorPoints", errors.values().stream().mapToInt(ArrayDeque::size).sum(),
+      "statuses", statuses.size(), "databaseDown", databaseDown.size(), "breakers", breakers.size(), "signals", signals.size(),
+      "windows", windows.size(), "windowPoints", windows.values().stream().mapToInt(w -> w.points.size()).sum());
   }
 
   /** The true conditions of the enabled rules now. */
@@ -139,10 +178,31 @@ final class Detection {
     metrics.values().removeIf(f -> now - f.at() > STALE_MS);
     breakers.values().removeIf(b -> now - b.at() > BREAKER_SILENT_MS);
     signals.values().removeIf(s -> now - s.at() > SIGNAL_STALE_MS);
-    // the windows of rules deleted or edited away go with them
-    java.util.Set<String> zscores = new java.util.HashSet<>();
-    rules.stream().filter(r -> Rule.ZSCORE.equals(r.kind())).forEach(r -> zscores.add(r.id()));
-    windows.keySet().removeIf(key -> !zscores.contains(key.substring(0, key.indexOf('\n'))));
+    // the windows of rules deleted or edited away go with them, and those of services no longer heard of (their
+    // history starts again when they are back); the rest keep only the points their rule's window spans
+    Map<String, Long> zscores = new HashMap<>();
+    rules.stream().filter(r -> Rule.ZSCORE.equals(r.kind()) && r.window() != null).forEach(r -> zscores.put(r.id(), r.window().seconds() * 1000L));
+    windows.entrySet().removeIf(entry -> {
+      int cut = entry.getKey().indexOf('\n');
+      Long span = zscores.get(entry.getKey().substring(0, cut));
+      if (span == null || !metrics.containsKey(entry.getKey().substring(cut + 1))) {
+        return true;
+      }
+      ArrayDeque<Point> points = entry.getValue().points;
+      while (!points.isEmpty() && now - points.peekFirst().at() > span) {
+        points.pollFirst();
+      }
+      return false;
+    });
+    // error counts older than the longest burst rule looks back
+    long burstSpan = rules.stream().filter(r -> Rule.BURST.equals(r.kind()) && r.burst() != null)
+      .mapToLong(r -> r.burst().withinSeconds() * 1000L).max().orElse(0);
+    errors.values().removeIf(points -> {
+      while (!points.isEmpty() && now - points.peekFirst().at() > burstSpan) {
+        points.pollFirst();
+      }
+      return points.isEmpty();
+    });
     List<Condition> conditions = new ArrayList<>();
     for (Rule rule : rules) {
       if (!rule.enabled()) {
@@ -184,7 +244,11 @@ final class Detection {
           window.points.pollFirst();
         }
         window.lastScore = ZScore.score(window.points.stream().mapToDouble(Point::value).toArray(), x, rule.window().robust());
-        window.points.addLast(new Point(now, x));
+        // every snapshot is scored; it joins the window only as often as the window can hold over its span
+        long spacing = Math.max(MIN_POINT_SPACING_MS, rule.window().seconds() * 1000L / MAX_WINDOW_POINTS);
+        if (window.points.isEmpty() || now - window.points.peekLast().at() >= spacing) {
+          window.points.addLast(new Point(now, x));
+        }
       }
       Double z = window.lastScore;
       boolean high = rule.op().startsWith(">");

@@ -108,8 +108,11 @@ record Silence(String id, String service, String rule, String severity, Instant 
       errors.put("minutes", "give minutes (1 to " + MAX_MINUTES + ") or endsAt");
     }
     Object reason = body.getValue("reason");
-    if (reason != null && (!(reason instanceof String text) || text.length() > MAX_REASON || !Inputs.wellFormed(text))) {
-      errors.put("reason", "must be a text of at most " + MAX_REASON + " characters");
+    // no control characters but line breaks and tabs: the reason goes into the activity feed as plain text (PostgreSQL
+    // cannot store U+0000 there) and into ChatOps replies and logs (no terminal escapes)
+    if (reason != null && (!(reason instanceof String text) || text.length() > MAX_REASON || !Inputs.wellFormed(text)
+      || text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t'))) {
+      errors.put("reason", "must be a text of at most " + MAX_REASON + " characters, without control characters");
     }
     if (!errors.isEmpty()) {
       throw ServiceException.invalid(errors);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,5 +131,52 @@ class DetectionTest {
 
     Rule disabled = new Rule("d", "down", Rule.STATUS, "*", null, ">", 0, 0, 0, "critical", null, null, List.of("DOWN"), false, false, T, T);
     assertEquals(List.of(), detection.evaluate(List.of(disabled), 1), "a disabled rule sees nothing");
+  }
+
+  @Test
+  void aFloodOfMadeUpNamesOnTheFeedsStaysBounded() {
+    Detection detection = new Detection();
+    Rule z = new Rule("z", "z", Rule.ZSCORE, "*", "errorRate", ">", 0.02, 0, 0, "warning", new Rule.Window(3600, 3, true), null, List.of(),
+      true, false, T, T);
+    Rule burst = new Rule("b", "b", Rule.BURST, "*", "errors", ">", 0, 0, 0, "warning", null, new Rule.Burst(5, 60), List.of(), true, false, T, T);
+    detection.onMetrics(metrics("products", "errorRate", 0.01), 0);
+    detection.onSample(new JsonObject().put("type", "sample").put("source", "service").put("service", "products").put("errors", 1), 0);
+    for (int i = 0; i < 5_000; i++) {
+      String name = "x" + i;
+      detection.onMetrics(metrics(name, "errorRate", 0.01), 10);
+      detection.onSample(new JsonObject().put("type", "sample").put("source", "service").put("service", name).put("errors", 1), 10);
+      detection.onHealth(new JsonObject().put("type", "change").put("service", name).put("status", "DOWN"), 10);
+      detection.onBreaker(new JsonObject().put("type", "breaker").put("service", "products").put("instance", name).put("state", "OPEN"), 10);
+      detection.onSignal(new JsonObject().put("type", "signal").put("signal", Signals.RECOVERY_BACKLOG).put("service", "orders")
+        .put("instance", name).put("value", 1), 10);
+    }
+    detection.evaluate(List.of(z, burst), 20);
+    Map<String, Integer> sizes = detection.sizes();
+    System.out.println("after 5000 made-up names on every feed: " + sizes);
+    for (String map : List.of("metrics", "errors", "statuses", "breakers", "signals")) {
+      assertTrue(sizes.get(map) <= Detection.MAX_KEYS, map + ": " + sizes);
+    }
+    assertTrue(sizes.get("windows") <= Detection.MAX_KEYS, sizes.toString());
+
+    // a name already held still counts
+    detection.onMetrics(metrics("products", "errorRate", 0.5), 30);
+    assertEquals(0.5, detection.evaluate(List.of(rule(Rule.THRESHOLD, "products", "errorRate", ">", 0.05)), 40).get(0).value());
+
+    // many samples and snapshots within a second: one error point, one window point
+    Detection quiet = new Detection();
+    for (int i = 0; i < 10_000; i++) {
+      quiet.onSample(new JsonObject().put("type", "sample").put("source", "service").put("service", "orders").put("errors", 1), 5_000 + i % 900);
+      quiet.onMetrics(metrics("orders", "errorRate", 0.01), 5_000 + i % 900);
+      quiet.evaluate(List.of(z, burst), 5_000 + i % 900);
+    }
+    assertEquals(1, quiet.sizes().get("errorPoints"), quiet.sizes().toString());
+    assertEquals(1, quiet.sizes().get("windowPoints"), quiet.sizes().toString());
+    assertEquals(1, quiet.evaluate(List.of(burst), 6_000).size(), "the 10000 errors still count");
+
+    // what no rule looks back on goes: errors past the longest burst, windows of services gone stale
+    List<Condition> none = quiet.evaluate(List.of(z, burst), 5_000 + 61_000);
+    assertEquals(List.of(), none);
+    assertEquals(0, quiet.sizes().get("errors"), quiet.sizes().toString());
+    assertEquals(0, quiet.sizes().get("windows"), quiet.sizes().toString());
   }
 }

@@ -121,6 +121,8 @@ class RuleInputTest {
     Silence ok = Silence.parse(new JsonObject().put("matchers", new JsonObject().put("service", "orders")).put("minutes", 30), "s1", "mona", NOW);
     assertEquals(NOW.plusSeconds(1800), ok.endsAt());
     assertEquals(ok, Silence.fromJson(ok.toJson()));
+    assertEquals("line one\n\tline two", Silence.parse(new JsonObject().put("matchers", new JsonObject().put("service", "orders"))
+      .put("minutes", 30).put("reason", "line one\n\tline two"), "s2", "mona", NOW).reason(), "line breaks and tabs are text");
     for (Object[] c : new Object[][] {
       {new JsonObject().put("minutes", 5), "matchers"},
       {new JsonObject().put("matchers", new JsonObject()).put("minutes", 5), "matchers"},
@@ -129,7 +131,11 @@ class RuleInputTest {
       {new JsonObject().put("matchers", new JsonObject().put("service", "a")).put("endsAt", "tomorrow"), "endsAt"},
       {new JsonObject().put("matchers", new JsonObject().put("service", "a")).put("minutes", 0), "minutes"},
       {new JsonObject().put("matchers", new JsonObject().put("service", "a")), "minutes"},
-      {new JsonObject().put("matchers", new JsonObject().put("service", "a")).put("minutes", 5).put("reason", 7), "reason"}}) {
+      {new JsonObject().put("matchers", new JsonObject().put("service", "a")).put("minutes", 5).put("reason", 7), "reason"},
+      {new JsonObject().put("matchers", new JsonObject().put("service", "a")).put("minutes", 5).put("reason", "deploy\u0000"), "reason"},
+      {new JsonObject().put("matchers", new JsonObject().put("service", "a")).put("minutes", 5).put("reason", "x\u001b[2J"), "reason"},
+      {new JsonObject().put("matchers", new JsonObject().put("service", "a")).put("minutes", 5).put("reason", "\ud800"), "reason"},
+      {new JsonObject().put("matchers", new JsonObject().put("service", "a\u0000")).put("minutes", 5), "matchers.service"}}) {
       ServiceException e = assertThrows(ServiceException.class, () -> Silence.parse(c[0], "s", "m", NOW), c[0]::toString);
       assertTrue(((JsonObject) e.details()).containsKey((String) c[1]), c[1] + " in " + e.details());
     }

@@ -66,15 +66,21 @@ public final class AddressPolicy {
 
   /**
    * The IPv4 address an IPv6 one carries and a stack would reach: IPv4-mapped ({@code ::ffff:a.b.c.d}),
-   * IPv4-compatible ({@code ::a.b.c.d}, deprecated but still routed by some stacks), NAT64 ({@code 64:ff9b::/96})
+   * IPv4-translated ({@code ::ffff:0:a.b.c.d}), IPv4-compatible ({@code ::a.b.c.d}, deprecated but still routed by some
+ * stacks), NAT64 ({@code 64:ff9b::/96})
    * and 6to4 ({@code 2002:AABB:CCDD::/48}); null for the rest.
    */
   static byte[] embeddedIpv4(byte[] b) {
-    boolean zeroTen = true;
-    for (int i = 0; i < 10; i++) {
-      zeroTen &= b[i] == 0;
+    boolean zeroEight = true;
+    for (int i = 0; i < 8; i++) {
+      zeroEight &= b[i] == 0;
     }
+    boolean zeroTen = zeroEight && b[8] == 0 && b[9] == 0;
     if (zeroTen && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+      return new byte[] {b[12], b[13], b[14], b[15]};
+    }
+    if (zeroEight && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0) {
+      // IPv4-translated (::ffff:0:a.b.c.d, RFC 2765): what a stateless translator turns back into a.b.c.d
       return new byte[] {b[12], b[13], b[14], b[15]};
     }
     boolean zeroTwelve = zeroTen && b[10] == 0 && b[11] == 0;

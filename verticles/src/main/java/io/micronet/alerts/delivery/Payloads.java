@@ -64,7 +64,8 @@ public final class Payloads {
 
   private static String groupSuffix(JsonObject notification) {
     String group = notification.getString("groupKey");
-    return group == null || group.isBlank() ? "" : " (" + group + ")";
+    // the key names a service, which comes from the platform's feeds: escaped like every other text (no <!channel>)
+    return group == null || group.isBlank() ? "" : " (" + escape(group) + ")";
   }
 
   private static String alertLine(JsonObject alert) {

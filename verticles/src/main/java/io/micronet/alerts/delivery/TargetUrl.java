@@ -56,6 +56,11 @@ public record TargetUrl(String raw, boolean https, String host, int port, String
     if (host.startsWith("[")) {
       host = host.substring(1, host.length() - 1);
     }
+    if (host.contains("%")) {
+      // an IPv6 zone ([fe80::1%25eth0]) or an escape: no address literal is recognised in it, so it would pass as a
+      // name here and be read differently by the resolver at delivery — a notification has no business on a zone
+      throw new Invalid("must not name an IPv6 zone or percent-escape its host");
+    }
     host = host.toLowerCase(Locale.ROOT);
     if (AddressPolicy.ambiguousNumber(host)) {
       InetAddress meant = AddressPolicy.legacyIpv4(host);

@@ -25,7 +25,7 @@ class AddressPolicyTest {
     "192.168.1.1", "169.254.0.1", "169.254.169.254", "100.64.0.1", "224.0.0.1", "239.255.255.250", "255.255.255.255", "240.0.0.1",
     "::1", "::", "fe80::1", "febf::1", "fc00::1", "fd12:3456::1", "fd00:ec2::254", "ff02::1", "fec0::1",
     "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::ffff:0.0.0.0", "::127.0.0.1", "64:ff9b::7f00:1",
-    "2002:7f00:1::1", "2002:a9fe:a9fe::1"})
+    "2002:7f00:1::1", "2002:a9fe:a9fe::1", "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "::ffff:0:a00:1"})
   void refusesEveryLocalPrivateAndSpecialAddress(String literal) throws Exception {
     assertNotNull(AddressPolicy.forbidden(ip(literal)), literal);
   }
@@ -68,7 +68,8 @@ class AddressPolicyTest {
     "http://localhost:8080/", "http://api.localhost/", "http://LOCALHOST./", "http://metadata.google.internal/computeMetadata/v1/",
     "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.0.0.1/", "http://192.168.0.1/", "http://[ff02::1]/",
     "ftp://example.com/", "file:///etc/passwd", "gopher://example.com/", "javascript:alert(1)", "http://user:pass@example.com/hook",
-    "https://token@example.com/", "http:///nohost", "example.com/hook", "", "http://exa mple.com/", "https://example.com/#frag"})
+    "https://token@example.com/", "http:///nohost", "example.com/hook", "", "http://exa mple.com/", "https://example.com/#frag",
+    "http://[fe80::1%25eth0]/", "http://[::1%25lo]:9000/", "http://[::1%251]/", "http://[::ffff:0:7f00:1]/"})
   void refusesBadOrForbiddenUrlsWhenPrivateTargetsAreOff(String url) {
     assertThrows(TargetUrl.Invalid.class, () -> TargetUrl.parse(url, false), url);
   }

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a channel receives, the retry policy's delays and how an answer is classified, without a network. */
@@ -51,6 +52,9 @@ class PayloadsTest {
     assertEquals("mrkdwn", first.getJsonObject("text").getString("type"));
     assertTrue(first.getJsonObject("text").getString("text").contains("&lt;b&gt;"), "Slack's control characters escaped");
     assertTrue(blocks.getJsonObject(3).encode().contains("n-1"));
+    JsonObject mention = Payloads.slack(notification().put("groupKey", "<!channel>/r-1")).toJsonObject();
+    assertTrue(mention.getString("text").contains("(&lt;!channel&gt;/r-1)"), "the group key escaped too: " + mention.getString("text"));
+    assertFalse(mention.encode().contains("<!channel>"), mention.encode());
     JsonObject resolved = Payloads.slack(notification().put("status", "resolved")).toJsonObject();
     assertTrue(resolved.getString("text").contains("RESOLVED"));
   }
