@@ -253,9 +253,11 @@ final class Detection {
       Double z = window.lastScore;
       boolean high = rule.op().startsWith(">");
       if (z != null && (high ? z >= rule.window().k() : z <= -rule.window().k()) && Rule.compare(x, rule.op(), rule.value())) {
-        out.add(new Condition(rule, service, null, x, service + " " + rule.metric() + " " + round(x) + " is "
-          + (Double.isInfinite(z) ? "far" : round(Math.abs(z))) + (rule.window().robust() ? " robust" : "") + " deviations "
-          + (high ? "above" : "below") + " its last " + rule.window().seconds() + " s (k " + rule.window().k() + ")"));
+        // an infinite score: the window never varied, so any change is "far" (no number of deviations to name)
+        String distance = Double.isInfinite(z) ? "far " : round(Math.abs(z)) + (rule.window().robust() ? " robust" : "") + " deviations ";
+        String past = Double.isInfinite(z) ? "its steady last " : "its last ";
+        out.add(new Condition(rule, service, null, x, service + " " + rule.metric() + " " + round(x) + " is " + distance
+          + (high ? "above" : "below") + " " + past + rule.window().seconds() + " s (k " + rule.window().k() + ")"));
       }
     });
   }

@@ -355,7 +355,7 @@ class ClusterIT {
 
   /** The products instances of GET /api/services (manager). */
   private List<JsonObject> productsInstances() {
-    HttpResponse<Buffer> response = get("/api/services");
+    HttpResponse<Buffer> response = get("/api/services?size=100");
     assertEquals(200, response.statusCode(), response::bodyAsString);
     return response.bodyAsJsonObject().getJsonArray("items").stream()
       .map(JsonObject.class::cast)

@@ -203,7 +203,7 @@ class OrdersClusterIT {
 
     // 3 products instances on 2 nodes: 1 on A, 2 on B
     assertEquals(3, gw.instancesOnStatus("products"), "GET /status: products instances");
-    HttpResponse<Buffer> services = gw.get("/api/services", managerToken);
+    HttpResponse<Buffer> services = gw.get("/api/services?size=100", managerToken);
     assertEquals(200, services.statusCode(), services::bodyAsString);
     Map<String, Long> productsPerNode = services.bodyAsJsonObject().getJsonArray("items").stream()
       .map(JsonObject.class::cast)

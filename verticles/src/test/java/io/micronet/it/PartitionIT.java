@@ -250,7 +250,7 @@ class PartitionIT {
   }
 
   private List<JsonObject> productsInstances() {
-    HttpResponse<Buffer> response = get("/api/services");
+    HttpResponse<Buffer> response = get("/api/services?size=100");
     assertEquals(200, response.statusCode(), response::bodyAsString);
     return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
       .filter(instance -> "products".equals(instance.getString("service"))).toList();

@@ -506,7 +506,7 @@ class ThreeHostsIT {
   }
 
   private List<JsonObject> instances(int host) {
-    List<JsonObject> items = listed(host, "/api/services");
+    List<JsonObject> items = listed(host, "/api/services?size=100");
     return items == null ? List.of() : items;
   }
 
