@@ -94,11 +94,7 @@ final class AlertsService {
   // ---- rules ----------------------------------------------------------------------------------------------------
 
   Future<ServiceResponse> listRules(ServiceRequest request) {
-    JsonObject errors = new JsonObject();
-    PageParams paging = PageParams.read(request, errors);
-    if (!errors.isEmpty()) {
-      throw ServiceException.invalidQuery(errors);
-    }
+    PageParams paging = PageParams.required(request);
     return repository.rules().map(rules -> {
       JsonArray items = new JsonArray();
       rules.stream().skip((long) paging.page() * paging.size()).limit(paging.size()).forEach(rule -> items.add(rule.toJson()));

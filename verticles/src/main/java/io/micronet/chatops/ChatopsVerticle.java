@@ -70,11 +70,7 @@ public class ChatopsVerticle extends ServiceVerticle {
 
   /** {@code history ?page&size}: a client's own commands, a manager's everyone's, newest first. */
   private Future<ServiceResponse> history(ServiceRequest request) {
-    JsonObject errors = new JsonObject();
-    PageParams paging = PageParams.read(request, errors);
-    if (!errors.isEmpty()) {
-      throw ServiceException.invalidQuery(errors);
-    }
+    PageParams paging = PageParams.required(request);
     return chat.historyPage(request.caller(), paging.page(), paging.size()).map(page -> ServiceResponse.ok(page.toJson(item -> item)));
   }
 

@@ -9,7 +9,6 @@ import io.micronet.shared.health.HealthRule;
 import io.micronet.shared.health.HealthView;
 import io.micronet.shared.health.InstanceHealth;
 import io.micronet.shared.health.InstanceInput;
-import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.micronet.shared.storage.Page;
 import io.micronet.shared.validation.PageParams;
@@ -88,11 +87,7 @@ final class StatusReport {
    */
   JsonObject instances(JsonObject query) {
     ServiceRequest request = new ServiceRequest("services", null, null, null, null, new JsonObject(), query, null);
-    JsonObject errors = new JsonObject();
-    PageParams paging = PageParams.read(request, errors);
-    if (!errors.isEmpty()) {
-      throw ServiceException.invalidQuery(errors);
-    }
+    PageParams paging = PageParams.required(request);
     List<Upstream> all = directory.all().stream()
       .sorted(Comparator.comparing(Upstream::service).thenComparing(Upstream::instanceId)).toList();
     int from = (int) Math.min((long) paging.page() * paging.size(), all.size());

@@ -309,11 +309,7 @@ public class NodeAgent extends ServiceVerticle {
 
   /** {@code nodes}: every node from the agents' discovery records, by name, a page of them. */
   private Future<ServiceResponse> nodes(ServiceRequest request) {
-    JsonObject errors = new JsonObject();
-    PageParams paging = PageParams.read(request, errors);
-    if (!errors.isEmpty()) {
-      throw ServiceException.invalidQuery(errors);
-    }
+    PageParams paging = PageParams.required(request);
     return nodeRecords().map(records -> {
       List<JsonObject> all = records.stream().map(r -> {
         JsonObject node = r.getMetadata().getJsonObject(NODE).copy();

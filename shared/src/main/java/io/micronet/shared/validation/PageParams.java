@@ -1,5 +1,6 @@
 package io.micronet.shared.validation;
 
+import io.micronet.shared.messaging.ServiceException;
 import io.micronet.shared.messaging.ServiceRequest;
 import io.vertx.core.json.JsonObject;
 
@@ -28,5 +29,15 @@ public record PageParams(int page, int size) {
       page = 0;
     }
     return new PageParams(page, size);
+  }
+
+  /** For a list whose only parameters are these: them, or the contract's 422 naming each bad one. */
+  public static PageParams required(ServiceRequest request) {
+    JsonObject errors = new JsonObject();
+    PageParams paging = read(request, errors);
+    if (!errors.isEmpty()) {
+      throw ServiceException.invalidQuery(errors);
+    }
+    return paging;
   }
 }

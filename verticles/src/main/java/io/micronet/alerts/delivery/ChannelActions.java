@@ -39,11 +39,7 @@ class ChannelActions {
   }
 
   Future<ServiceResponse> list(ServiceRequest request) {
-    JsonObject errors = new JsonObject();
-    PageParams paging = PageParams.read(request, errors);
-    if (!errors.isEmpty()) {
-      return Future.failedFuture(ServiceException.invalidQuery(errors));
-    }
+    PageParams paging = PageParams.required(request);
     return channels.all().map(all -> {
       JsonArray items = new JsonArray();
       int from = Math.min(all.size(), paging.page() * paging.size());

@@ -34,11 +34,7 @@ class DeadLetters {
   }
 
   Future<ServiceResponse> list(ServiceRequest request) {
-    JsonObject errors = new JsonObject();
-    PageParams paging = PageParams.read(request, errors);
-    if (!errors.isEmpty()) {
-      return Future.failedFuture(ServiceException.invalidQuery(errors));
-    }
+    PageParams paging = PageParams.required(request);
     return outbox.deadLetters(paging.page(), paging.size()).map(page -> ServiceResponse.ok(page.toJson(DeliveryRow::toDeadLetterJson)));
   }
 
