@@ -1,6 +1,8 @@
 package io.micronet.alerts;
 
 import io.micronet.alerts.delivery.Receiver;
+import io.micronet.gateway.ApiRoute;
+import io.micronet.gateway.ApiRoutes;
 import io.micronet.node.SoloNode;
 import io.micronet.shared.events.Feeds;
 import io.vertx.core.Vertx;
@@ -188,6 +190,25 @@ class AlertsAllInOneTest {
     expect(HttpMethod.GET, "/api/alerts/nope", null, 404);
     assertEquals(403, node.send(HttpMethod.GET, "/api/rules", node.client(), null).statusCode());
     assertEquals(401, node.send(HttpMethod.GET, "/api/alerts", null, null).statusCode());
+  }
+
+  @Test
+  @Order(1)
+  void everyAlertsRouteIsForManagersOnly() {
+    int checked = 0;
+    for (ApiRoute route : ApiRoutes.ALL) {
+      if (!AlertsVerticle.SERVICE.equals(route.service())) {
+        continue;
+      }
+      String path = route.path().replaceAll(":[a-zA-Z]+", "t-products-errors");
+      JsonObject body = route.method() == HttpMethod.GET || route.method() == HttpMethod.DELETE ? null : new JsonObject();
+      assertEquals(403, node.send(route.method(), path, node.client(), body).statusCode(), "a client: " + route.method() + " " + path);
+      assertEquals(401, node.send(route.method(), path, null, body).statusCode(), "anonymous: " + route.method() + " " + path);
+      checked++;
+    }
+    assertTrue(checked >= 17, "the alerts, rules, silences, channels and dead-letter routes: " + checked);
+    assertEquals("products error rate", expect(HttpMethod.GET, "/api/rules/t-products-errors", null, 200).getString("name"),
+      "the rule a client and an anonymous caller tried to change and delete is still there");
   }
 
   private static JsonObject zscore(JsonObject window) {
